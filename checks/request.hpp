@@ -1,0 +1,79 @@
+// What the user asked the probe to do, after the command line and environment were read.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/secret.hpp"
+
+namespace smtp_probe {
+
+/// none: plaintext only, never STARTTLS; automatic: STARTTLS when offered, else plaintext;
+/// starttls: STARTTLS required; tls: implicit TLS (RFC 8314 section 3.3).
+enum class security_mode { none, automatic, starttls, tls };
+
+[[nodiscard]] std::string_view security_name(security_mode m);  // none|auto|starttls|tls
+[[nodiscard]] std::optional<security_mode> security_from_name(std::string_view name);
+
+enum class auth_mechanism { plain, login, cram_md5, xoauth2, oauthbearer };
+
+[[nodiscard]] std::string_view mechanism_name(auth_mechanism m);  // PLAIN, LOGIN, CRAM-MD5, ...
+[[nodiscard]] std::optional<auth_mechanism> mechanism_from_name(std::string_view name);
+
+enum class address_family { any, ipv4, ipv6 };
+
+struct phase_timeouts {
+    std::chrono::milliseconds connect{10'000};
+    std::chrono::milliseconds reply{30'000};
+    /// On ports other than 25: how long to wait for the first greeting byte before a second
+    /// connection tries a TLS handshake to tell port_mode_mismatch from a slow server.
+    std::chrono::milliseconds greeting_tls_sniff{3'000};
+    std::chrono::milliseconds dns{10'000};
+};
+
+struct probe_request {
+    std::string host;  ///< name or IP literal, without brackets
+    std::uint16_t port = 587;
+    security_mode security = security_mode::starttls;
+
+    std::optional<std::string> user;
+    secret password;     ///< empty unless a password source was given
+    secret oauth_token;  ///< empty unless an OAuth token source was given
+    std::optional<auth_mechanism> forced_mechanism;
+
+    std::optional<std::string> from;  ///< MAIL FROM; defaults to user
+    std::optional<std::string> rcpt;  ///< RCPT TO; defaults to from
+    bool skip_rcpt = false;
+
+    phase_timeouts timeouts;
+    std::chrono::milliseconds deadline{120'000};
+
+    address_family family = address_family::any;
+    bool all_addresses = false;
+
+    std::optional<std::string> ca_file;
+    std::optional<std::string> ca_path;
+    bool insecure = false;
+    int cert_warn_days = 14;
+    std::string helo_name;  ///< empty: this machine's host name
+
+    std::optional<std::string> dns_server;  ///< "IP" or "IP:PORT" / "[V6]:PORT"
+    bool keep_transcript = false;
+
+    /// Names that are this machine (host name, FQDN), for the redirect rule. Filled by the app.
+    std::vector<std::string> local_names;
+
+    [[nodiscard]] std::optional<std::string> effective_from() const { return from ? from : user; }
+    [[nodiscard]] std::optional<std::string> effective_rcpt() const {
+        if (skip_rcpt) {
+            return std::nullopt;
+        }
+        return rcpt ? rcpt : effective_from();
+    }
+};
+
+}  // namespace smtp_probe

@@ -1,0 +1,83 @@
+#include <doctest/doctest.h>
+
+#include <boost/asio/error.hpp>
+
+#include "checks/errors.hpp"
+#include "checks/phase.hpp"
+#include "checks/request.hpp"
+#include "checks/secret.hpp"
+#include "net/dns_error.hpp"
+
+#include <ares.h>
+
+using namespace smtp_probe;
+
+TEST_CASE("category ids are the contract's spelling and round-trip") {
+    const char* ids[] = {"ok",          "instantiate_mail",  "connect_host",     "auth_failed",
+                         "sender_verify", "template_syntax", "smarty_policy",    "data_not_accepted",
+                         "sending_disabled", "smtp_connect_failed", "no_recipients"};
+    for (const char* id : ids) {
+        auto c = category_from_id(id);
+        REQUIRE(c.has_value());
+        CHECK(category_id(*c) == id);
+    }
+    CHECK_FALSE(category_from_id("connect-host").has_value());
+}
+
+TEST_CASE("every cause has an id that round-trips") {
+    for (int v = static_cast<int>(probe_errc::dns_not_found);
+         v <= static_cast<int>(probe_errc::smtp_restrictions_redirect); ++v) {
+        auto e = static_cast<probe_errc>(v);
+        CAPTURE(v);
+        REQUIRE(cause_id(e) != "unknown");
+        CHECK(cause_from_id(cause_id(e)) == e);
+    }
+}
+
+TEST_CASE("probe error codes compare equal to their category condition") {
+    CHECK(make_error_code(probe_errc::tcp_refused) == failure_category::connect_host);
+    CHECK(make_error_code(probe_errc::tcp_timeout) == failure_category::smtp_connect_failed);
+    CHECK(make_error_code(probe_errc::bad_credentials) == failure_category::auth_failed);
+    CHECK(make_error_code(probe_errc::sender_unknown) == failure_category::sender_verify);
+    CHECK(make_error_code(probe_errc::sender_not_owned) == failure_category::data_not_accepted);
+    CHECK(make_error_code(probe_errc::reply_timeout) != failure_category::connect_host);
+}
+
+TEST_CASE("foreign codes map to categories by equivalent()") {
+    using boost::asio::error::basic_errors;
+    boost::system::error_code refused = boost::asio::error::connection_refused;
+    boost::system::error_code unreachable = boost::asio::error::host_unreachable;
+    boost::system::error_code denied = boost::asio::error::access_denied;
+    CHECK(refused == failure_category::connect_host);
+    CHECK(unreachable == failure_category::smtp_connect_failed);
+    CHECK(denied == failure_category::smtp_connect_failed);
+    CHECK(cause_from_error(denied) == probe_errc::outbound_blocked);
+    CHECK(make_dns_error(ARES_ENOTFOUND) == failure_category::smtp_connect_failed);
+    CHECK(cause_from_error(make_dns_error(ARES_ENOTFOUND)) == probe_errc::dns_not_found);
+    CHECK(cause_from_error(make_dns_error(ARES_ESERVFAIL)) == probe_errc::dns_server_failure);
+    CHECK(cause_from_error(make_dns_error(ARES_ETIMEOUT)) == probe_errc::dns_timeout);
+    CHECK(cause_from_error(boost::asio::error::eof) == probe_errc::connection_lost);
+}
+
+TEST_CASE("phase and security names round-trip") {
+    for (auto p : all_phases) {
+        CHECK(phase_from_name(phase_name(p)) == p);
+    }
+    CHECK(security_from_name("auto") == security_mode::automatic);
+    CHECK(security_from_name("STARTTLS") == security_mode::starttls);
+    CHECK_FALSE(security_from_name("ssl").has_value());
+    CHECK(mechanism_from_name("cram-md5") == auth_mechanism::cram_md5);
+}
+
+TEST_CASE("a secret moves, clears and never copies implicitly") {
+    secret s("hunter2");
+    CHECK(s.reveal() == "hunter2");
+    secret t = std::move(s);
+    CHECK(s.empty());
+    CHECK(t.reveal() == "hunter2");
+    auto u = t.clone();
+    t.clear();
+    CHECK(t.empty());
+    CHECK(u.reveal() == "hunter2");
+    static_assert(!std::is_copy_constructible_v<secret>);
+}
