@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "checks/secret.hpp"
+#include "net/secret.hpp"
 
 namespace smtp_probe {
 

@@ -5,8 +5,8 @@
 #include "checks/errors.hpp"
 #include "checks/phase.hpp"
 #include "checks/request.hpp"
-#include "checks/secret.hpp"
 #include "net/dns_error.hpp"
+#include "net/secret.hpp"
 
 #include <ares.h>
 

@@ -1,4 +1,4 @@
-#include "checks/secret.hpp"
+#include "net/secret.hpp"
 
 #include <openssl/crypto.h>
 
@@ -12,7 +12,9 @@ void wipe(std::string& s) noexcept {
     s.clear();
 }
 
-secret::secret(secret&& other) noexcept : value_(std::move(other.value_)) { other.clear(); }
+secret::secret(secret&& other) noexcept : value_(std::move(other.value_)) {
+    other.clear();
+}
 
 secret& secret::operator=(secret&& other) noexcept {
     if (this != &other) {
@@ -23,7 +25,9 @@ secret& secret::operator=(secret&& other) noexcept {
     return *this;
 }
 
-secret::~secret() { clear(); }
+secret::~secret() {
+    clear();
+}
 
 void secret::clear() {
     // Wipe the whole capacity: a shorter value may have replaced a longer one in the same buffer.

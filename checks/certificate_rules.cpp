@@ -1,0 +1,285 @@
+#include "checks/certificate_rules.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+#include <openssl/x509_vfy.h>
+
+#include <array>
+#include <cctype>
+#include <limits>
+
+namespace smtp_probe {
+namespace {
+
+constexpr std::int64_t seconds_per_day = 86'400;
+
+// Certificate dates come from the server: never let a subtraction overflow.
+std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
+    std::int64_t r = 0;
+    if (__builtin_sub_overflow(a, b, &r)) {
+        return b < 0 ? std::numeric_limits<std::int64_t>::max()
+                     : std::numeric_limits<std::int64_t>::min();
+    }
+    return r;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    std::int64_t q = a / b;
+    if (a % b != 0 && ((a < 0) != (b < 0))) {
+        --q;
+    }
+    return q;
+}
+
+std::string lower_dns_name(std::string_view s) {
+    if (!s.empty() && s.back() == '.') {
+        s.remove_suffix(1);
+    }
+    std::string out(s);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+bool has_empty_label(std::string_view name) {
+    if (name.empty() || name.front() == '.' || name.back() == '.') {
+        return true;
+    }
+    return name.find("..") != std::string_view::npos;
+}
+
+// An IP address in binary form (4 or 16 bytes), for comparing textual forms such as "::1" and
+// "0:0:0:0:0:0:0:1".
+struct ip_bytes {
+    int family = 0;
+    std::array<unsigned char, 16> bytes{};
+    bool operator==(const ip_bytes&) const = default;
+};
+
+std::optional<ip_bytes> parse_ip(std::string_view text) {
+    if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+        text = text.substr(1, text.size() - 2);
+    }
+    if (auto zone = text.find('%'); zone != std::string_view::npos) {
+        text = text.substr(0, zone);  // a scope id names a local interface, not the server
+    }
+    if (text.empty() || text.size() > 64) {
+        return std::nullopt;
+    }
+    const std::string z(text);  // inet_pton wants a NUL-terminated string
+    ip_bytes ip;
+    if (inet_pton(AF_INET, z.c_str(), ip.bytes.data()) == 1) {
+        ip.family = AF_INET;
+        return ip;
+    }
+    if (inet_pton(AF_INET6, z.c_str(), ip.bytes.data()) == 1) {
+        ip.family = AF_INET6;
+        return ip;
+    }
+    return std::nullopt;
+}
+
+// RFC 6125 section 6.4.3, reduced to the safe subset: the wildcard is the whole left-most label
+// and stands for exactly one non-empty label; the rest must have two labels or more, so "*.com"
+// never matches. Partial wildcards ("f*.example.com") and wildcards elsewhere match nothing.
+bool dns_name_matches(const std::string& host, std::string_view presented) {
+    const std::string pattern = lower_dns_name(presented);
+    if (has_empty_label(pattern)) {
+        return false;
+    }
+    if (pattern.find('*') == std::string::npos) {
+        return pattern == host;
+    }
+    if (pattern.size() < 2 || pattern[0] != '*' || pattern[1] != '.') {
+        return false;
+    }
+    const std::string_view rest = std::string_view(pattern).substr(2);
+    if (rest.find('*') != std::string_view::npos || rest.find('.') == std::string_view::npos) {
+        return false;
+    }
+    const auto dot = host.find('.');
+    if (dot == std::string::npos || dot == 0) {
+        return false;
+    }
+    return std::string_view(host).substr(dot + 1) == rest;
+}
+
+constexpr std::size_t max_field = 96;
+constexpr std::size_t max_listed_names = 5;
+
+// Certificate text is the server's: printable ASCII only, bounded.
+std::string clean(std::string_view s) {
+    std::string out;
+    for (char c : s.substr(0, max_field)) {
+        const auto u = static_cast<unsigned char>(c);
+        out.push_back(u >= 0x20 && u < 0x7f ? c : '?');
+    }
+    if (s.size() > max_field) {
+        out += "...";
+    }
+    return out;
+}
+
+// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+std::string iso_date(std::int64_t epoch_seconds) {
+    const std::int64_t z = floor_div(epoch_seconds, seconds_per_day) + 719'468;
+    const std::int64_t era = floor_div(z, 146'097);
+    const std::int64_t doe = z - era * 146'097;
+    const std::int64_t yoe = (doe - doe / 1'460 + doe / 36'524 - doe / 146'096) / 365;
+    const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const std::int64_t mp = (5 * doy + 2) / 153;
+    const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+    return fmt::format("{:04}-{:02}-{:02}", y, m, d);
+}
+
+std::string day_count(std::int64_t n) {
+    return fmt::format("{} day{}", n, n == 1 ? "" : "s");
+}
+
+bool is_name_error(int verify_error) {
+    return verify_error == X509_V_ERR_HOSTNAME_MISMATCH ||
+           verify_error == X509_V_ERR_IP_ADDRESS_MISMATCH;
+}
+
+bool is_date_error(int verify_error) {
+    return verify_error == X509_V_ERR_CERT_HAS_EXPIRED ||
+           verify_error == X509_V_ERR_CERT_NOT_YET_VALID;
+}
+
+std::string names_list(const certificate_facts& f) {
+    std::string out;
+    std::size_t listed = 0;
+    const std::size_t total = f.dns_names.size() + f.ip_addresses.size();
+    for (const auto* names : {&f.dns_names, &f.ip_addresses}) {
+        for (const auto& n : *names) {
+            if (listed == max_listed_names) {
+                break;
+            }
+            out += listed == 0 ? "" : ",";
+            out += clean(n);
+            ++listed;
+        }
+    }
+    if (total > listed) {
+        out += fmt::format(",+{}", total - listed);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::int64_t days_left(std::int64_t not_after, std::int64_t now) {
+    return floor_div(saturating_sub(not_after, now), seconds_per_day);
+}
+
+cert_date_state date_state(std::int64_t not_before, std::int64_t not_after, std::int64_t now,
+                           int warn_days) {
+    if (now < not_before) {
+        return cert_date_state::not_yet_valid;
+    }
+    if (now > not_after) {
+        return cert_date_state::expired;
+    }
+    return days_left(not_after, now) < warn_days ? cert_date_state::expiring
+                                                 : cert_date_state::valid;
+}
+
+bool host_matches(std::string_view host, const std::vector<std::string>& dns_names,
+                  const std::vector<std::string>& ip_addresses, std::string_view common_name) {
+    if (const auto ip = parse_ip(host)) {
+        for (const auto& presented : ip_addresses) {
+            if (parse_ip(presented) == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+    const std::string name = lower_dns_name(host);
+    if (has_empty_label(name) || name.find('*') != std::string::npos) {
+        return false;
+    }
+    if (dns_names.empty()) {
+        return !common_name.empty() && dns_name_matches(name, common_name);
+    }
+    for (const auto& presented : dns_names) {
+        if (dns_name_matches(name, presented)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+certificate_judgement judge_certificate(const certificate_facts& facts, std::string_view host,
+                                        std::int64_t now, int warn_days, bool insecure) {
+    certificate_judgement j;
+    const auto dates = date_state(facts.not_before, facts.not_after, now, warn_days);
+    const bool names_ok =
+        host_matches(host, facts.dns_names, facts.ip_addresses, facts.common_name);
+    // chain_trusted should ignore dates and names, but if the I/O layer let OpenSSL check them,
+    // verify_error says so: a name error only repeats what host_matches decides, and a date error
+    // while the leaf's own dates are fine belongs to another certificate of the chain. A
+    // self-signed leaf that did not verify is untrusted whatever the last error was.
+    const bool chain_dates_bad =
+        !facts.chain_trusted && !facts.self_signed && is_date_error(facts.verify_error);
+    const bool untrusted = !facts.chain_trusted && !chain_dates_bad &&
+                           (facts.self_signed || !is_name_error(facts.verify_error));
+
+    if (dates == cert_date_state::expired || dates == cert_date_state::not_yet_valid ||
+        chain_dates_bad) {
+        j.cause = probe_errc::cert_expired;
+    } else if (untrusted) {
+        j.cause = probe_errc::cert_untrusted;
+    } else if (!names_ok) {
+        j.cause = probe_errc::cert_name_mismatch;
+    }
+
+    if (!facts.common_name.empty()) {
+        j.detail = "CN=" + clean(facts.common_name);
+    } else if (!facts.subject.empty()) {
+        j.detail = clean(facts.subject);
+    } else {
+        j.detail = "no subject";
+    }
+    if (!names_ok) {
+        j.detail += ", names " + (facts.dns_names.empty() && facts.ip_addresses.empty()
+                                      ? std::string("none")
+                                      : names_list(facts));
+    }
+    switch (dates) {
+        case cert_date_state::expired:
+            j.detail += fmt::format(", expired {} ({} ago)", iso_date(facts.not_after),
+                                    day_count(days_left(now, facts.not_after)));
+            break;
+        case cert_date_state::not_yet_valid:
+            j.detail += fmt::format(", valid from {}", iso_date(facts.not_before));
+            break;
+        case cert_date_state::valid:
+        case cert_date_state::expiring:
+            j.detail += fmt::format(", expires {} ({})", iso_date(facts.not_after),
+                                    day_count(days_left(facts.not_after, now)));
+            break;
+    }
+    if (facts.self_signed && !facts.chain_trusted) {
+        j.detail += ", self-signed";
+    } else if (untrusted || chain_dates_bad) {
+        j.detail += facts.verify_error_text.empty()
+                        ? fmt::format(", chain error {}", facts.verify_error)
+                        : ", chain: " + clean(facts.verify_error_text);
+    }
+
+    if (j.cause) {
+        j.status = insecure ? phase_status::warn : phase_status::fail;
+        if (insecure) {
+            j.warning = warning_kind::insecure_certificate;
+        }
+    } else if (dates == cert_date_state::expiring) {
+        j.status = phase_status::warn;
+        j.warning = warning_kind::cert_expiring;
+    }
+    return j;
+}
+
+}  // namespace smtp_probe

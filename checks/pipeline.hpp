@@ -1,0 +1,49 @@
+// The probe pipeline: dns → tcp → greeting → ehlo → starttls/tls → certificate → auth →
+// mail_from → rcpt → quit, each phase timed and bounded, every outcome recorded as evidence.
+// It moves bytes and calls the pure rules (classify, greeting_rules, auth_choice, ...); it decides
+// nothing itself.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include "checks/evidence.hpp"
+#include "checks/request.hpp"
+
+namespace boost::asio::ssl {
+class context;
+}
+namespace spdlog {
+class logger;
+}
+
+namespace smtp_probe {
+
+/// What every probe of a process shares, built once and read-only: the TLS client context (its
+/// trust store) and the logger.
+struct probe_services {
+    boost::asio::ssl::context* tls = nullptr;
+    std::shared_ptr<spdlog::logger> log;
+};
+
+/// Thrown by the blocking helpers when the probe cannot run at all (trust store unreadable).
+class setup_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// One probe of request.host (the request must outlive the coroutine): the addresses are tried in order until one connects, and the full
+/// session runs on it. With request.all_addresses, one result per address (the DNS phase shared).
+[[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
+                                                                          probe_services services);
+
+/// Blocking conveniences with their own io_context (tests, simple callers).
+[[nodiscard]] probe_result run_check(const probe_request& request,
+                                     std::shared_ptr<spdlog::logger> log);
+[[nodiscard]] std::vector<probe_result> run_check_all_addresses(
+    const probe_request& request, std::shared_ptr<spdlog::logger> log);
+
+}  // namespace smtp_probe

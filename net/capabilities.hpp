@@ -1,0 +1,38 @@
+// What an EHLO reply advertises (RFC 5321 section 4.1.1.1): the extension keywords and the
+// parameters the probe uses (STARTTLS RFC 3207, AUTH RFC 4954, SIZE RFC 1870).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/reply.hpp"
+
+namespace smtp_probe {
+
+struct ehlo_capabilities {
+    std::string server_name;  ///< first word of the first line (the name the server gives itself)
+    bool starttls = false;
+    bool pipelining = false;
+    bool eightbitmime = false;
+    bool smtputf8 = false;
+    bool enhanced_status_codes = false;
+    bool chunking = false;
+    std::optional<std::uint64_t> size;  ///< SIZE n; 0 when SIZE carries no (valid) number
+    /// Upper-case, deduplicated, in the server's order; from "AUTH a b" and the pre-standard
+    /// "AUTH=a b". At most max_auth_mechanisms, each a valid SASL name (RFC 4422 section 3.1).
+    std::vector<std::string> auth_mechanisms;
+    /// The first word of every line after the first, upper-case, deduplicated, at most
+    /// max_keywords; lines whose first word is no valid keyword are skipped.
+    std::vector<std::string> keywords;
+};
+
+inline constexpr std::size_t max_auth_mechanisms = 32;
+inline constexpr std::size_t max_keywords = 128;
+
+/// Reads the reply to EHLO. Never fails: what cannot be understood is ignored.
+[[nodiscard]] ehlo_capabilities parse_capabilities(const smtp_reply& ehlo_reply);
+
+}  // namespace smtp_probe

@@ -1,0 +1,128 @@
+#include "probe/app.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <variant>
+
+#include "checks/pipeline.hpp"
+#include "probe/cli.hpp"
+#include "probe/i18n.hpp"
+#include "probe/local_names.hpp"
+#include "probe/report_json.hpp"
+#include "probe/report_text.hpp"
+
+namespace smtp_probe {
+namespace {
+
+std::shared_ptr<spdlog::logger> make_logger(const output_options& output) {
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>(
+        output.color == output_options::color_mode::never    ? spdlog::color_mode::never
+        : output.color == output_options::color_mode::always ? spdlog::color_mode::always
+                                                             : spdlog::color_mode::automatic);
+    auto log = std::make_shared<spdlog::logger>("smtp-probe", std::move(sink));
+    log->set_pattern("%H:%M:%S.%e [%^%l%$] %v");
+    log->set_level(spdlog::level::from_str(output.log_level));
+    return log;
+}
+
+bool use_color(output_options::color_mode mode) {
+    switch (mode) {
+        case output_options::color_mode::always:
+            return true;
+        case output_options::color_mode::never:
+            return false;
+        case output_options::color_mode::automatic:
+            break;
+    }
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0') &&
+           (term == nullptr || std::string_view(term) != "dumb");
+}
+
+exit_status worst(const std::vector<probe_result>& results) {
+    auto status = exit_status::ok;
+    for (const auto& r : results) {
+        status = std::max(status, exit_status_of(r));
+    }
+    return status;
+}
+
+int run_check_command(check_command& cmd) {
+    for (const auto& notice : cmd.notices) {
+        std::cerr << "smtp-probe: " << notice << '\n';
+    }
+    auto& request = cmd.request;
+    request.local_names = local_host_names();
+    if (request.helo_name.empty()) {
+        // RFC 5321 section 4.1.1.1: EHLO carries the client's fully qualified name.
+        request.helo_name = request.local_names.size() > 1 ? request.local_names[1]
+                            : request.local_names.empty()  ? std::string("localhost")
+                                                           : request.local_names.front();
+    }
+    auto log = make_logger(cmd.output);
+    std::vector<probe_result> results;
+    try {
+        results = run_check_all_addresses(request, log);
+    } catch (const setup_error& e) {
+        std::cerr << "smtp-probe: " << e.what() << '\n';
+        return static_cast<int>(exit_status::cannot_run);
+    }
+    const bool transcript = cmd.output.transcript;
+    if (cmd.output.fmt == output_options::format::json) {
+        if (request.all_addresses) {
+            std::cout << boost::json::serialize(summary_json(results, transcript)) << '\n';
+        } else {
+            std::cout << render_json(results.front(), transcript) << '\n';
+        }
+    } else {
+        text_options options;
+        options.lang = language_from_name(cmd.output.lang).value_or(language::en);
+        options.color = use_color(cmd.output.color);
+        options.show_transcript = transcript;
+        options.verbosity = cmd.output.verbosity;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (i > 0) {
+                std::cout << '\n';
+            }
+            std::cout << render_text(results[i], options);
+        }
+    }
+    std::cout.flush();
+    return static_cast<int>(worst(results));
+}
+
+}  // namespace
+
+int run_app(int argc, const char* const* argv) {
+    cli_environment env;
+    env.stdin_is_terminal = isatty(STDIN_FILENO) == 1;
+    auto parsed = parse_command_line(argc, argv, env);
+    if (auto* help = std::get_if<cli_help>(&parsed)) {
+        std::cout << help->text;
+        return 0;
+    }
+    if (auto* error = std::get_if<cli_error>(&parsed)) {
+        std::cerr << "smtp-probe: " << error->message << '\n';
+        if (!error->usage.empty()) {
+            std::cerr << error->usage;
+        }
+        return static_cast<int>(exit_status::cannot_run);
+    }
+    try {
+        return run_check_command(std::get<check_command>(parsed));
+    } catch (const std::exception& e) {
+        // Never a crash: whatever escaped is reported in one sentence.
+        std::cerr << "smtp-probe: internal error: " << e.what() << '\n';
+        return static_cast<int>(exit_status::cannot_run);
+    }
+}
+
+}  // namespace smtp_probe

@@ -1,0 +1,844 @@
+#include "probe/cli.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <system_error>
+
+#include "checks/port_mode.hpp"
+#include "probe/duration_parse.hpp"
+#include "probe/host_port.hpp"
+
+#ifndef SMTP_PROBE_VERSION
+#define SMTP_PROBE_VERSION "unknown"
+#endif
+
+namespace smtp_probe {
+namespace {
+
+constexpr std::string_view program = "smtp-probe";
+
+std::string quote_value(std::string_view text) {
+    constexpr std::size_t max_shown = 128;
+    std::string out = "'";
+    for (char c : text.substr(0, max_shown)) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u == 0x7f) ? '?' : c;
+    }
+    if (text.size() > max_shown) {
+        out += "...";
+    }
+    out += "'";
+    return out;
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+/// "--name" of "--name=value".
+std::string_view option_name(std::string_view arg) {
+    return arg.substr(0, arg.find('='));
+}
+
+bool is_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+}
+
+cli_error fail(std::string message) {
+    return cli_error{std::move(message), {}};
+}
+
+// A password or token typed into argv is visible to every user through the process list and
+// stays in the shell history, so there is no option for it. Checked before CLI11 sees argv so
+// that the value never appears in any message.
+std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") {
+            break;
+        }
+        if (arg.size() < 3 || arg.substr(0, 2) != "--") {
+            continue;
+        }
+        const auto name = lower(option_name(arg));
+        if (name.find("pass") != std::string::npos && name != "--password-env" &&
+            name != "--password-file") {
+            return fail(
+                "there is no " + std::string(option_name(arg)) +
+                " option because a password on the command line shows in the process list and "
+                "the shell history; use --password-env VAR or --password-file FILE, or leave "
+                "both out to be asked at the terminal");
+        }
+        if (name.find("token") != std::string::npos && name != "--oauth-token-env" &&
+            name != "--oauth-token-file") {
+            return fail("there is no " + std::string(option_name(arg)) +
+                        " option because a token on the command line shows in the process list "
+                        "and the shell history; use --oauth-token-env VAR or --oauth-token-file "
+                        "FILE");
+        }
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `check`: its options as CLI11 saw them. Every value is kept as text and validated afterwards so
+// that each message is one sentence of ours.
+
+struct check_options {
+    CLI::App* app = nullptr;
+    std::vector<CLI::Option*> valued;  ///< options that take a value (each may appear once)
+
+    CLI::Option* host = nullptr;
+    CLI::Option* port = nullptr;
+    CLI::Option* security = nullptr;
+    CLI::Option* ssl_type = nullptr;
+    CLI::Option* user = nullptr;
+    CLI::Option* password_env = nullptr;
+    CLI::Option* password_file = nullptr;
+    CLI::Option* token_env = nullptr;
+    CLI::Option* token_file = nullptr;
+    CLI::Option* auth_mech = nullptr;
+    CLI::Option* from = nullptr;
+    CLI::Option* rcpt = nullptr;
+    CLI::Option* no_rcpt = nullptr;
+    CLI::Option* timeout = nullptr;
+    CLI::Option* connect_timeout = nullptr;
+    CLI::Option* deadline = nullptr;
+    CLI::Option* ipv4 = nullptr;
+    CLI::Option* ipv6 = nullptr;
+    CLI::Option* all_addresses = nullptr;
+    CLI::Option* ca_file = nullptr;
+    CLI::Option* ca_path = nullptr;
+    CLI::Option* insecure = nullptr;
+    CLI::Option* cert_warn_days = nullptr;
+    CLI::Option* helo = nullptr;
+    CLI::Option* dns_server = nullptr;
+    CLI::Option* format = nullptr;
+    CLI::Option* lang = nullptr;
+    CLI::Option* transcript = nullptr;
+    CLI::Option* verbose = nullptr;
+    CLI::Option* log_level = nullptr;
+    CLI::Option* color = nullptr;
+    CLI::Option* version = nullptr;
+};
+
+check_options add_check_command(CLI::App& root) {
+    check_options o;
+    auto* app = root.add_subcommand("check",
+                                    "Connect to a mail server and check every step up to "
+                                    "RCPT TO, naming the WHMCS error category of a "
+                                    "failure and its cause.");
+    o.app = app;
+    app->allow_extras(true);
+    app->footer(
+        "Example:\n"
+        "  smtp-probe check mail.example.com --port 587 --security starttls \\\n"
+        "      --user billing@example.com --password-env SMTP_PASSWORD --from billing@example.com\n"
+        "\n"
+        "There is deliberately no --password option: give the password through an environment\n"
+        "variable, a file, or the prompt that appears when stdin is a terminal.");
+
+    const auto value = [&](std::string name, std::string type, std::string help,
+                           std::string group) {
+        auto* opt = app->add_option(std::move(name))
+                        ->description(std::move(help))
+                        ->type_name(std::move(type))
+                        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+                        ->group(std::move(group));
+        o.valued.push_back(opt);
+        return opt;
+    };
+    const auto flag = [&](std::string name, std::string help, std::string group) {
+        return app->add_flag(std::move(name))
+            ->description(std::move(help))
+            ->disable_flag_override()
+            ->group(std::move(group));
+    };
+
+    o.host = app->add_option("HOST",
+                             "Mail server: name, IPv4 or IPv6 address, optionally with :PORT "
+                             "(IPv6 with a port: [2001:db8::1]:587)")
+                 ->type_name("")
+                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    o.valued.push_back(o.host);
+
+    const std::string conn = "Connection";
+    o.port = value("--port", "N", "Port 1-65535 (default: from --security, else 587)", conn);
+    o.security = value("--security", "MODE",
+                       "none|auto|starttls|tls (default: from the port: 465 tls, 587 starttls, "
+                       "others auto)",
+                       conn);
+    o.ssl_type = value("--ssl-type", "TYPE",
+                       "WHMCS 'SMTP SSL Type': none|tls|ssl (TLS = starttls, SSL = tls)", conn);
+    o.ipv4 = flag("--ipv4", "Use IPv4 addresses only", conn);
+    o.ipv6 = flag("--ipv6", "Use IPv6 addresses only", conn);
+    o.all_addresses =
+        flag("--all-addresses", "Check every address of the host, not the first", conn);
+    o.dns_server =
+        value("--dns-server", "IP[:PORT]",
+              "Ask this name server (192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53)", conn);
+    o.helo = value("--helo", "NAME", "Name to send in EHLO (default: this machine's name)", conn);
+
+    const std::string auth = "Authentication";
+    o.user = value("--user", "NAME", "Log in as NAME (SMTP AUTH)", auth);
+    o.password_env = value("--password-env", "VAR", "Read the password from environment VAR", auth);
+    o.password_file =
+        value("--password-file", "FILE", "Read the password from the first line of FILE", auth);
+    o.token_env =
+        value("--oauth-token-env", "VAR",
+              "Read an OAuth access token from environment VAR (XOAUTH2/OAUTHBEARER)", auth);
+    o.token_file = value("--oauth-token-file", "FILE",
+                         "Read an OAuth access token from the first line of FILE", auth);
+    o.auth_mech =
+        value("--auth-mech", "MECH", "Force PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or OAUTHBEARER", auth);
+
+    const std::string envelope = "Envelope";
+    o.from = value("--from", "ADDR", "MAIL FROM address (default: --user if it is an address)",
+                   envelope);
+    o.rcpt = value("--rcpt", "ADDR", "RCPT TO address (default: the --from address)", envelope);
+    o.no_rcpt = flag("--no-rcpt", "Stop after MAIL FROM", envelope);
+
+    const std::string time = "Time limits (S: 2.5, 500ms, 4s, 2m)";
+    o.timeout = value("--timeout", "S", "Wait for each reply at most S (default 30s)", time);
+    o.connect_timeout = value("--connect-timeout", "S",
+                              "Wait for the TCP connection at most S (default 10s)", time);
+    o.deadline = value("--deadline", "S", "Stop the whole probe after S (default 120s)", time);
+
+    const std::string tls = "TLS";
+    o.ca_file = value("--ca-file", "FILE", "Trust the CA certificates in this PEM file", tls);
+    o.ca_path = value("--ca-path", "DIR", "Trust the CA certificates in this directory", tls);
+    o.insecure = flag("--insecure", "Report certificate problems as warnings, not failures", tls);
+    o.cert_warn_days = value("--cert-warn-days", "N",
+                             "Warn when the certificate expires within N days, 0-3650 "
+                             "(default 14)",
+                             tls);
+
+    const std::string output = "Output";
+    o.format = value("--format", "FMT", "text|json (default text)", output);
+    o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
+    o.transcript = flag("--transcript", "Include the SMTP conversation (AUTH hidden)", output);
+    o.verbose = app->add_flag("-v,--verbose")
+                    ->description("More log output: -v info, -vv debug, -vvv trace")
+                    ->disable_flag_override()
+                    ->group(output);
+    o.log_level =
+        value("--log-level", "LEVEL", "trace|debug|info|warn|error|off (default warn)", output);
+    o.color = value("--color", "WHEN", "auto|always|never (default auto)", output);
+    o.version = flag("--version", "Print the version and exit", output);
+    return o;
+}
+
+std::optional<std::string> given(const CLI::Option* opt) {
+    if (opt->results().empty()) {
+        return std::nullopt;
+    }
+    return opt->results().front();
+}
+
+bool is_set(const CLI::Option* opt) {
+    return opt->count() > 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pure checks on values.
+
+/// One '@' with something on both sides, no space, control character, '<' or '>'
+/// (RFC 5321 section 4.5.3.1.3 bounds a path to 256 octets including the brackets).
+bool looks_like_mailbox(std::string_view address) {
+    const auto at = address.find('@');
+    if (address.size() > 254 || at == std::string_view::npos || at == 0 ||
+        at + 1 == address.size() || address.find('@', at + 1) != std::string_view::npos) {
+        return false;
+    }
+    return std::none_of(address.begin(), address.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7f || c == '<' || c == '>';
+    });
+}
+
+std::optional<std::string> mailbox_problem(std::string_view option, std::string_view address) {
+    if (looks_like_mailbox(address)) {
+        return std::nullopt;
+    }
+    return std::string(option) + ": " + quote_value(address) +
+           " is not a mailbox address; use local@domain with one '@' and no spaces, '<' or '>'";
+}
+
+std::string errno_text(int error) {
+    return std::system_category().message(error);
+}
+
+std::optional<std::string> ca_file_problem(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return "--ca-file: cannot use " + quote_value(path) + ": " + errno_text(errno);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        return "--ca-file: " + quote_value(path) +
+               " is a directory; --ca-file takes a PEM file and --ca-path a directory";
+    }
+    if (::access(path.c_str(), R_OK) != 0) {
+        return "--ca-file: cannot read " + quote_value(path) + ": " + errno_text(errno);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> ca_path_problem(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        return "--ca-path: cannot use " + quote_value(path) + ": " + errno_text(errno);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        return "--ca-path: " + quote_value(path) +
+               " is not a directory; --ca-path takes a directory and --ca-file a PEM file";
+    }
+    if (::access(path.c_str(), R_OK | X_OK) != 0) {
+        return "--ca-path: cannot read " + quote_value(path) + ": " + errno_text(errno);
+    }
+    return std::nullopt;
+}
+
+constexpr std::array<std::string_view, 6> log_levels = {"trace", "debug", "info",
+                                                        "warn",  "error", "off"};
+
+std::size_t log_level_rank(std::string_view level) {
+    return static_cast<std::size_t>(std::find(log_levels.begin(), log_levels.end(), level) -
+                                    log_levels.begin());
+}
+
+/// LC_ALL, LC_MESSAGES, LANG: the first non-empty decides; zh, zh_CN.UTF-8, zh-TW... mean zh.
+std::string language_from_environment(const cli_environment& env) {
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = env.getenv ? env.getenv(name) : nullptr;
+        if (value == nullptr || *value == '\0') {
+            continue;
+        }
+        const std::string_view locale = value;
+        const bool zh = locale.substr(0, 2) == "zh" &&
+                        (locale.size() == 2 ||
+                         std::string_view("_.@-").find(locale[2]) != std::string_view::npos);
+        return zh ? "zh" : "en";
+    }
+    return "en";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Turning the options into a check_command.
+
+enum class secret_kind { none, password, token };
+
+struct credential_plan {
+    secret_kind kind = secret_kind::none;
+    std::optional<std::string> env_variable;
+    std::optional<std::string> file;
+    const char* option = "";  ///< the option that named the source, for messages
+    bool prompt = false;
+};
+
+class check_builder {
+  public:
+    check_builder(const check_options& o, const cli_environment& env) : o_(o), env_(env) {}
+
+    cli_result build() {
+        for (auto step :
+             {&check_builder::read_target, &check_builder::read_identity,
+              &check_builder::read_timing, &check_builder::read_network, &check_builder::read_tls,
+              &check_builder::read_output, &check_builder::read_secrets}) {
+            if (auto error = (this->*step)()) {
+                return fail(std::move(*error));
+            }
+        }
+        return std::move(cmd_);
+    }
+
+  private:
+    using problem = std::optional<std::string>;
+
+    problem read_target() {
+        const auto host_text = given(o_.host);
+        if (!host_text) {
+            return "HOST is missing; give the mail server's name or address, as in "
+                   "smtp-probe check mail.example.com";
+        }
+        auto parsed = parse_host_port(*host_text);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            return std::move(*error);
+        }
+        auto& target = std::get<host_port>(parsed);
+        cmd_.request.host = target.host;
+
+        std::optional<std::uint16_t> port = target.port;
+        if (const auto text = given(o_.port)) {
+            auto flag_port = parse_port(*text);
+            if (auto* error = std::get_if<std::string>(&flag_port)) {
+                // "port 'abc' is not a number; ..." -> "--port 'abc' is not a number; ..."
+                return error->rfind("port ", 0) == 0 ? "--" + *error : "--port: " + *error;
+            }
+            const auto value = std::get<std::uint16_t>(flag_port);
+            if (port && *port != value) {
+                return "the port in " + quote_value(*host_text) + " (" + std::to_string(*port) +
+                       ") and --port " + std::to_string(value) + " disagree; give the port once";
+            }
+            port = value;
+        }
+
+        std::optional<security_mode> mode;
+        if (const auto text = given(o_.security)) {
+            mode = security_from_name(*text);
+            if (!mode) {
+                return "--security: " + quote_value(*text) +
+                       " is not a security mode; use none, auto, starttls or tls";
+            }
+        }
+        if (const auto text = given(o_.ssl_type)) {
+            const auto from_ssl_type = security_from_ssl_type(*text);
+            if (!from_ssl_type) {
+                return "--ssl-type: " + quote_value(*text) +
+                       " is not a WHMCS SSL type; use none, tls (STARTTLS) or ssl (implicit TLS)";
+            }
+            if (mode && *mode != *from_ssl_type) {
+                return "--security " + std::string(security_name(*mode)) + " and --ssl-type " +
+                       lower(*text) + " disagree (--ssl-type " + lower(*text) +
+                       " means --security " + std::string(security_name(*from_ssl_type)) +
+                       "); give only one of them";
+            }
+            mode = from_ssl_type;
+        }
+
+        const auto resolved = resolve_port_mode(port, mode);
+        cmd_.request.port = resolved.port;
+        cmd_.request.security = resolved.security;
+        const auto advice = port_mode_advice(resolved);
+        if (std::find(advice.begin(), advice.end(), mode_warning::tls_on_port_25) != advice.end()) {
+            cmd_.notices.push_back(
+                "port 25 rarely speaks TLS first: implicit TLS (--ssl-type ssl, --security tls) "
+                "usually belongs on port 465, and port 25 takes STARTTLS");
+        }
+        return std::nullopt;
+    }
+
+    problem read_identity() {
+        auto& request = cmd_.request;
+        if (const auto user = given(o_.user)) {
+            const bool control = std::any_of(user->begin(), user->end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return u < 0x20 || u == 0x7f;
+            });
+            if (user->empty() || user->size() > 1024 || control) {
+                return "--user: the login name must be 1 to 1024 characters without control "
+                       "characters";
+            }
+            request.user = *user;
+        }
+
+        if (const auto mech = given(o_.auth_mech)) {
+            request.forced_mechanism = mechanism_from_name(*mech);
+            if (!request.forced_mechanism) {
+                return "--auth-mech: " + quote_value(*mech) +
+                       " is not supported; use PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or OAUTHBEARER";
+            }
+        }
+        if (auto error = plan_credentials()) {
+            return error;
+        }
+
+        if (const auto from = given(o_.from)) {
+            if (auto error = mailbox_problem("--from", *from)) {
+                return error;
+            }
+            request.from = *from;
+        } else if (request.user && request.user->find('@') != std::string::npos) {
+            if (!looks_like_mailbox(*request.user)) {
+                return "--user " + quote_value(*request.user) +
+                       " cannot serve as the MAIL FROM address because it is not a mailbox "
+                       "address; give --from local@domain";
+            }
+            request.from = request.user;
+        }
+        if (const auto rcpt = given(o_.rcpt)) {
+            if (is_set(o_.no_rcpt)) {
+                return "--rcpt and --no-rcpt contradict each other; give only one";
+            }
+            if (auto error = mailbox_problem("--rcpt", *rcpt)) {
+                return error;
+            }
+            request.rcpt = *rcpt;
+        }
+        request.skip_rcpt = is_set(o_.no_rcpt);
+        return std::nullopt;
+    }
+
+    problem plan_credentials() {
+        const auto password_env = given(o_.password_env);
+        const auto password_file = given(o_.password_file);
+        const auto token_env = given(o_.token_env);
+        const auto token_file = given(o_.token_file);
+        if (password_env && password_file) {
+            return "--password-env and --password-file both name a password; give only one";
+        }
+        if (token_env && token_file) {
+            return "--oauth-token-env and --oauth-token-file both name a token; give only one";
+        }
+        const bool password = password_env || password_file;
+        const bool token = token_env || token_file;
+        if (password && token) {
+            return "give either a password (--password-env, --password-file) or an OAuth token "
+                   "(--oauth-token-env, --oauth-token-file), not both";
+        }
+        const char* source_option = password_env    ? "--password-env"
+                                    : password_file ? "--password-file"
+                                    : token_env     ? "--oauth-token-env"
+                                    : token_file    ? "--oauth-token-file"
+                                                    : "";
+        const auto& mech = cmd_.request.forced_mechanism;
+        const bool token_mech =
+            mech && (*mech == auth_mechanism::xoauth2 || *mech == auth_mechanism::oauthbearer);
+        if (!cmd_.request.user) {
+            if (password || token) {
+                return std::string(source_option) + " needs --user NAME, the login to use it for";
+            }
+            if (mech) {
+                return "--auth-mech needs --user NAME, the login to authenticate as";
+            }
+            return std::nullopt;
+        }
+        if (mech && token_mech && password) {
+            return "--auth-mech " + std::string(mechanism_name(*mech)) +
+                   " takes an OAuth token, not a password; use --oauth-token-env or "
+                   "--oauth-token-file";
+        }
+        if (mech && !token_mech && token) {
+            return "--auth-mech " + std::string(mechanism_name(*mech)) +
+                   " takes a password, not an OAuth token; tokens go with XOAUTH2 or OAUTHBEARER";
+        }
+        plan_.kind = token ? secret_kind::token : secret_kind::password;
+        plan_.env_variable = password_env ? password_env : token_env;
+        plan_.file = password_file ? password_file : token_file;
+        plan_.option = source_option;
+        if (password || token) {
+            return std::nullopt;
+        }
+        if (token_mech) {
+            return "--auth-mech " + std::string(mechanism_name(*mech)) +
+                   " needs a token; use --oauth-token-env VAR or --oauth-token-file FILE";
+        }
+        if (!env_.stdin_is_terminal || !env_.prompt_secret) {
+            return "no password source: use --password-env or --password-file";
+        }
+        plan_.prompt = true;
+        return std::nullopt;
+    }
+
+    problem read_timing() {
+        auto& request = cmd_.request;
+        const auto duration = [](const CLI::Option* opt, std::string_view name,
+                                 std::chrono::milliseconds& target) -> problem {
+            if (const auto text = given(opt)) {
+                auto parsed = parse_duration(*text);
+                if (auto* error = std::get_if<std::string>(&parsed)) {
+                    return std::string(name) + ": " + *error;
+                }
+                target = std::get<std::chrono::milliseconds>(parsed);
+            }
+            return std::nullopt;
+        };
+        if (auto error = duration(o_.timeout, "--timeout", request.timeouts.reply)) {
+            return error;
+        }
+        if (auto error =
+                duration(o_.connect_timeout, "--connect-timeout", request.timeouts.connect)) {
+            return error;
+        }
+        return duration(o_.deadline, "--deadline", request.deadline);
+    }
+
+    problem read_network() {
+        auto& request = cmd_.request;
+        if (is_set(o_.ipv4) && is_set(o_.ipv6)) {
+            return "--ipv4 and --ipv6 exclude each other; give at most one";
+        }
+        request.family = is_set(o_.ipv4)   ? address_family::ipv4
+                         : is_set(o_.ipv6) ? address_family::ipv6
+                                           : address_family::any;
+        request.all_addresses = is_set(o_.all_addresses);
+
+        if (const auto text = given(o_.dns_server)) {
+            const std::string accepted =
+                "; use an IP address with an optional port: 192.0.2.53, 192.0.2.53:53, "
+                "2001:db8::53 or [2001:db8::53]:53";
+            auto parsed = parse_host_port(*text);
+            if (auto* error = std::get_if<std::string>(&parsed)) {
+                return "--dns-server: " + *error;
+            }
+            const auto& server = std::get<host_port>(parsed);
+            if (server.kind == host_kind::name) {
+                return "--dns-server: " + quote_value(*text) + " is not an IP address" + accepted;
+            }
+            if (server.host.find('%') != std::string::npos) {
+                return "--dns-server: " + quote_value(*text) +
+                       " has an IPv6 zone, which the resolver library cannot use" + accepted;
+            }
+            std::string normalised = server.host;
+            if (server.port) {
+                normalised = server.kind == host_kind::ipv6 ? "[" + server.host + "]" : server.host;
+                normalised += ":" + std::to_string(*server.port);
+            }
+            request.dns_server = normalised;
+        }
+
+        if (const auto helo = given(o_.helo)) {
+            if (!is_host_name(*helo)) {
+                return "--helo: " + quote_value(*helo) +
+                       " is not a host name; use letters, digits, '-' and '.', as in "
+                       "mail.example.com";
+            }
+            request.helo_name = *helo;
+        }
+        return std::nullopt;
+    }
+
+    problem read_tls() {
+        auto& request = cmd_.request;
+        if (const auto file = given(o_.ca_file)) {
+            if (auto error = ca_file_problem(*file)) {
+                return error;
+            }
+            request.ca_file = *file;
+        }
+        if (const auto dir = given(o_.ca_path)) {
+            if (auto error = ca_path_problem(*dir)) {
+                return error;
+            }
+            request.ca_path = *dir;
+        }
+        request.insecure = is_set(o_.insecure);
+        if (const auto days = given(o_.cert_warn_days)) {
+            const bool ok = is_digits(*days) && days->size() <= 4 && std::stoi(*days) <= 3650;
+            if (!ok) {
+                return "--cert-warn-days: " + quote_value(*days) +
+                       " is not a number of days from 0 to 3650";
+            }
+            request.cert_warn_days = std::stoi(*days);
+        }
+        return std::nullopt;
+    }
+
+    problem read_output() {
+        auto& out = cmd_.output;
+        if (const auto text = given(o_.format)) {
+            const auto word = lower(*text);
+            if (word != "text" && word != "json") {
+                return "--format: " + quote_value(*text) +
+                       " is not an output format; use text or json";
+            }
+            out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+        }
+        if (const auto text = given(o_.lang)) {
+            out.lang = lower(*text);
+            if (out.lang != "zh" && out.lang != "en") {
+                return "--lang: " + quote_value(*text) +
+                       " is not a language of the report; use zh or en";
+            }
+        } else {
+            out.lang = language_from_environment(env_);
+        }
+        out.transcript = is_set(o_.transcript);
+        cmd_.request.keep_transcript = out.transcript;
+
+        out.verbosity = static_cast<int>(o_.verbose->count());
+        std::string level = "warn";
+        if (const auto text = given(o_.log_level)) {
+            level = lower(*text);
+            if (log_level_rank(level) >= log_levels.size()) {
+                return "--log-level: " + quote_value(*text) +
+                       " is not a log level; use trace, debug, info, warn, error or off";
+            }
+        }
+        // -v raises the level to info, -vv to debug, -vvv to trace; never lowers it.
+        if (out.verbosity > 0) {
+            const auto wanted = static_cast<std::size_t>(std::max(0, 3 - out.verbosity));
+            level = std::string(log_levels[std::min(wanted, log_level_rank(level))]);
+        }
+        out.log_level = level;
+
+        if (const auto text = given(o_.color)) {
+            const auto word = lower(*text);
+            if (word == "auto") {
+                out.color = output_options::color_mode::automatic;
+            } else if (word == "always") {
+                out.color = output_options::color_mode::always;
+            } else if (word == "never") {
+                out.color = output_options::color_mode::never;
+            } else {
+                return "--color: " + quote_value(*text) +
+                       " is not a colour mode; use auto, always or "
+                       "never";
+            }
+        }
+        return std::nullopt;
+    }
+
+    problem read_secrets() {
+        if (plan_.kind == secret_kind::none) {
+            return std::nullopt;
+        }
+        secret_result got = secret_error{};
+        if (plan_.env_variable) {
+            got = secret_from_env(*plan_.env_variable, env_.getenv);
+        } else if (plan_.file) {
+            got = secret_from_file(*plan_.file);
+        } else if (plan_.prompt) {
+            got =
+                secret_from_prompt("Password for " + *cmd_.request.user + ": ", env_.prompt_secret);
+        }
+        if (auto* error = std::get_if<secret_error>(&got)) {
+            const std::string source = plan_.prompt ? "password prompt" : plan_.option;
+            return source + ": " + error->message;
+        }
+        auto& target =
+            plan_.kind == secret_kind::token ? cmd_.request.oauth_token : cmd_.request.password;
+        target = std::move(std::get<secret>(got));
+        return std::nullopt;
+    }
+
+    const check_options& o_;
+    const cli_environment& env_;
+    check_command cmd_;
+    credential_plan plan_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// CLI11 errors and leftovers, in our words.
+
+std::string help_hint(const CLI::App* sub) {
+    return sub ? " (see smtp-probe " + sub->get_name() + " --help)" : " (see smtp-probe --help)";
+}
+
+cli_error translate_parse_error(const CLI::ParseError& e, const CLI::App* sub) {
+    // CLI11 2.1 words these as "NAME was given a disallowed flag override" (NAME without dashes)
+    // and "--NAME: 1 required TYPE missing".
+    const std::string what = e.what();
+    const auto override_at = what.find(" was given a disallowed flag override");
+    if (override_at != std::string::npos && override_at > 0) {
+        auto name = what.substr(0, override_at);
+        if (name.front() != '-') {
+            name = (name.size() == 1 ? "-" : "--") + name;
+        }
+        return fail(name + " takes no value" + help_hint(sub));
+    }
+    const auto colon = what.find(':');
+    const std::string name = colon == std::string::npos ? "" : what.substr(0, colon);
+    if (name.size() > 1 && name.front() == '-' && what.find("missing") != std::string::npos) {
+        return fail(name + " needs a value" + help_hint(sub));
+    }
+    return fail("the command line could not be read" + help_hint(sub));
+}
+
+std::optional<cli_error> leftover_problem(const std::vector<std::string>& extras,
+                                          const CLI::App* sub) {
+    for (const auto& extra : extras) {
+        if (extra == "--") {
+            continue;
+        }
+        if (extra.size() > 1 && extra.front() == '-') {
+            return fail("unknown option " + quote_value(option_name(extra)) + help_hint(sub));
+        }
+        if (sub == nullptr) {
+            return fail("unknown command " + quote_value(extra) +
+                        "; the command is check, as in smtp-probe check mail.example.com");
+        }
+        // Only a number is repeated back: a stray word could be a password typed in the wrong
+        // place.
+        if (is_digits(extra) && extra.size() <= 5) {
+            return fail("unexpected argument " + quote_value(extra) +
+                        " after HOST; give a port as " + "--port " + extra + " or HOST:" + extra);
+        }
+        return fail("unexpected extra argument after HOST; " + sub->get_name() +
+                    " takes one HOST, and options start with --" + help_hint(sub));
+    }
+    return std::nullopt;
+}
+
+/// A value option that swallowed the next option as its value ("--user --from x").
+std::optional<cli_error> swallowed_option(const check_options& o) {
+    for (const auto* opt : o.valued) {
+        if (opt->results().size() > 1) {
+            const auto name = opt->get_name() == "HOST" ? std::string("HOST") : opt->get_name();
+            return fail(name + " was given more than once; give it once");
+        }
+        for (const auto& value : opt->results()) {
+            if (value.size() > 2 && value.substr(0, 2) == "--") {
+                return fail(opt->get_name() + " needs a value but is followed by " +
+                            quote_value(option_name(value)));
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+std::string version_text() {
+    return std::string(program) + " " + SMTP_PROBE_VERSION + "\n";
+}
+
+}  // namespace
+
+cli_result parse_command_line(int argc, const char* const* argv, const cli_environment& env) {
+    if (auto error = refuse_secret_in_argv(argc, argv)) {
+        return std::move(*error);
+    }
+    CLI::App root{"Probe an SMTP server the way WHMCS uses it and name what fails.",
+                  std::string(program)};
+    root.allow_extras(true);
+    root.footer("Run smtp-probe check --help for the options of check.");
+    auto* root_version = root.add_flag("--version")->description("Print the version and exit");
+    const auto check = add_check_command(root);
+
+    const char* const fallback[] = {program.data()};
+    try {
+        if (argc < 1) {
+            root.parse(1, fallback);
+        } else {
+            root.parse(argc, argv);
+        }
+    } catch (const CLI::CallForHelp&) {
+        return cli_help{root.help()};
+    } catch (const CLI::CallForAllHelp&) {
+        return cli_help{root.help("", CLI::AppFormatMode::All)};
+    } catch (const CLI::ParseError& e) {
+        const auto selected = root.get_subcommands();
+        return translate_parse_error(e, selected.empty() ? nullptr : selected.front());
+    }
+
+    if (is_set(root_version)) {
+        return cli_help{version_text()};
+    }
+    if (auto error = leftover_problem(root.remaining(), nullptr)) {
+        return std::move(*error);
+    }
+    if (check.app->parsed()) {
+        if (is_set(check.version)) {
+            return cli_help{version_text()};
+        }
+        if (auto error = swallowed_option(check)) {
+            return std::move(*error);
+        }
+        if (auto error = leftover_problem(check.app->remaining(), check.app)) {
+            return std::move(*error);
+        }
+        return check_builder(check, env).build();
+    }
+    return cli_error{"no command given; use smtp-probe check HOST [options]", root.help()};
+}
+
+}  // namespace smtp_probe

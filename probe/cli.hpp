@@ -1,0 +1,58 @@
+// The command line: `smtp-probe check HOST [options]` read into a probe_request and output
+// options. Subcommands (check now; diagnose, explain, serve later) share one CLI11 app.
+#pragma once
+
+#include <cstdlib>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "checks/request.hpp"
+#include "probe/secret_source.hpp"
+
+namespace smtp_probe {
+
+struct output_options {
+    enum class format { text, json } fmt = format::text;
+    std::string lang;  ///< "zh" or "en"
+    bool transcript = false;
+    int verbosity = 0;
+    std::string log_level = "warn";  ///< trace|debug|info|warn|error|off
+    enum class color_mode { automatic, always, never } color = color_mode::automatic;
+};
+
+struct check_command {
+    probe_request request;
+    output_options output;
+    std::vector<std::string> notices;  ///< warnings for stderr, e.g. implicit TLS on port 25
+};
+
+struct cli_error {
+    std::string message;  ///< one sentence: what was wrong and what is accepted
+    std::string usage;    ///< help text to print after the message, or empty
+};
+
+struct cli_help {
+    std::string text;  ///< --help / --version output; exit 0
+};
+
+using cli_result = std::variant<check_command, cli_help, cli_error>;
+
+/// Environment lookup and prompting are injected so that tests need no real environment or
+/// terminal. The prompt is used only when stdin_is_terminal is true.
+struct cli_environment {
+    std::function<const char*(const char*)> getenv = ::getenv;
+    std::function<std::optional<std::string>(std::string_view prompt)> prompt_secret =
+        read_secret_from_terminal;
+    bool stdin_is_terminal = false;
+};
+
+/// Reads argv. Secrets (password or token) are read last, after everything else was accepted,
+/// so that a mistake elsewhere never costs a prompt.
+[[nodiscard]] cli_result parse_command_line(int argc, const char* const* argv,
+                                            const cli_environment& env);
+
+}  // namespace smtp_probe

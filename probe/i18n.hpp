@@ -1,0 +1,97 @@
+// Everything the user reads, in English and Simplified Chinese, keyed by the contract's ids
+// (categories, causes, warnings, phases). The catalogues are messages_en.cpp and messages_zh.cpp;
+// each is a switch over every enum value, so a new cause or warning does not compile until both
+// languages describe it.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "checks/errors.hpp"
+#include "checks/phase.hpp"
+
+namespace smtp_probe {
+
+enum class language { en, zh };
+
+/// POSIX locale precedence: the first non-empty of LC_ALL, LC_MESSAGES, LANG decides; a value
+/// starting "zh" ("zh", "zh_CN.UTF-8", "zh_TW", "zh-Hans") gives zh, anything else en. Null
+/// pointers count as empty.
+[[nodiscard]] language language_from_env(const char* lc_all, const char* lc_messages,
+                                         const char* lang);
+
+/// "en" / "zh", case-insensitive, also with a region or encoding ("en_US.UTF-8", "zh-CN").
+/// nullopt for anything else.
+[[nodiscard]] std::optional<language> language_from_name(std::string_view name);
+
+/// "en" or "zh".
+[[nodiscard]] std::string_view language_name(language lang);
+
+/// A cause or a warning explained: what happened, why, and what to change.
+struct cause_text {
+    std::string_view title;                    ///< one line
+    std::string_view why;                      ///< two or three sentences
+    std::vector<std::string_view> remedy;      ///< 2–3 concrete steps, in order
+    std::optional<failure_category> see_also;  ///< another guide section that holds part of the fix
+};
+
+/// A WHMCS category: its title as System Logs show it, what the message means, and what to check
+/// and where (the only help for the categories no probe can see).
+struct category_text {
+    std::string_view title;
+    std::string_view meaning;
+    std::vector<std::string_view> checks;
+};
+
+/// The category's title as the admin sees it in WHMCS System Logs (zh: the guide's title).
+[[nodiscard]] std::string_view category_title(failure_category c, language lang);
+[[nodiscard]] const category_text& describe(failure_category c, language lang);
+[[nodiscard]] const cause_text& describe(probe_errc e, language lang);
+[[nodiscard]] const cause_text& describe(warning_kind w, language lang);
+
+[[nodiscard]] std::string_view phase_label(phase p, language lang);
+[[nodiscard]] std::string_view status_word(phase_status s, language lang);
+
+/// The fixed words of the text report.
+enum class ui_string {
+    target,            ///< "Target"
+    verdict_ok,        ///< every step passed
+    verdict_warnings,  ///< passed, with warnings
+    verdict_failed,    ///< "FAILED"
+    category,          ///< "WHMCS error"
+    whmcs_english,     ///< "English log text" (zh only shows it)
+    cause,
+    underlying_cause,  ///< the failing phase's own cause under a redirect
+    failed_phase,
+    server_reply,
+    error,
+    errno_label,
+    certificate,
+    cert_valid,  ///< "valid {from} to {to}"
+    cert_to,
+    days_left,
+    cert_names,
+    cert_issuer,
+    cert_verify,
+    why,
+    remedy,
+    see_also,
+    warnings,
+    transcript,
+    addresses_tried,
+    skipped_not_asked,
+    skipped_after_failure,
+    round_trips,
+    total_time,
+    capabilities,
+    auth_mechanisms,
+    tls_session,
+    resolved_addresses,
+    connected_to,
+    used_helo,
+};
+
+[[nodiscard]] std::string_view ui_text(ui_string s, language lang);
+
+}  // namespace smtp_probe

@@ -1,0 +1,21 @@
+// The human report: one line per phase, the verdict with its WHMCS title, evidence, why and what
+// to do, the warnings, and on request the transcript. Every server-provided string is sanitised.
+#pragma once
+
+#include <string>
+
+#include "checks/evidence.hpp"
+#include "probe/i18n.hpp"
+
+namespace smtp_probe {
+
+struct text_options {
+    language lang = language::en;
+    bool color = false;  ///< ANSI colours; only for a terminal
+    bool show_transcript = false;
+    int verbosity = 0;  ///< 1: the evidence of passing phases too (capabilities, TLS, certificate)
+};
+
+[[nodiscard]] std::string render_text(const probe_result& result, const text_options& options);
+
+}  // namespace smtp_probe

@@ -1,0 +1,53 @@
+// Throwaway certificates made at test time (OpenSSL 3, EC P-256): a CA, and leaves that are valid,
+// expired, not yet valid, about to expire, self-signed, or for another host. Nothing is read from
+// or written to a fixed path; the CA goes to a temporary file the probe can trust (ca_file).
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <string>
+
+namespace smtp_probe::fake {
+
+/// What a TLS server presents: its leaf, the leaf's key, and the certificates sent after the leaf.
+struct tls_identity {
+    std::string cert_pem;
+    std::string key_pem;
+    std::string chain_pem;  ///< may be empty
+};
+
+enum class leaf_kind {
+    valid,          ///< "localhost" + IP 127.0.0.1, signed by the CA, valid for a year
+    expired,        ///< as valid, but not_after was yesterday
+    not_yet_valid,  ///< as valid, but not_before is in ten days
+    expiring_soon,  ///< as valid, but not_after is 3 days (and an hour) from now
+    self_signed,    ///< "localhost" + IP 127.0.0.1, signed by its own key
+    other_host,     ///< only "other.example", signed by the CA
+};
+
+/// A CA and its leaves. The CA's PEM is written to a temporary file removed by the destructor.
+/// Throws std::runtime_error when OpenSSL fails.
+class test_pki {
+  public:
+    test_pki();
+    ~test_pki();
+    test_pki(const test_pki&) = delete;
+    test_pki& operator=(const test_pki&) = delete;
+
+    [[nodiscard]] const std::string& ca_pem() const { return ca_pem_; }
+    /// Path of a file holding ca_pem(), for probe_request::ca_file.
+    [[nodiscard]] const std::string& ca_file() const { return ca_file_; }
+    /// A fresh key and certificate of the given kind.
+    [[nodiscard]] tls_identity leaf(leaf_kind kind) const;
+
+  private:
+    std::string ca_pem_;
+    std::string ca_key_pem_;
+    std::string ca_file_;
+};
+
+/// Loads an identity into a server context (certificate, chain, key, and a check that they match).
+/// Returns an empty string on success, else OpenSSL's reason.
+[[nodiscard]] std::string use_identity(SSL_CTX* ctx, const tls_identity& identity);
+
+}  // namespace smtp_probe::fake
