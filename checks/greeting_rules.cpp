@@ -118,10 +118,12 @@ greeting_judgement judge_greeting(const smtp_reply& greeting) {
         // RFC 5321 section 3.1: 554 refuses the session outright; 421 is a temporary refusal.
         // Before any command a 421, even one naming a rate, is a refusal of the session, not of
         // a message: the rate_limited cause is kept for replies to MAIL and RCPT.
-        case 421:
-        case 554:
-            return {phase_status::fail, probe_errc::server_refused_session};
         default:
+            // Any other 4xx/5xx (421, 554, RFC 7504's 521, the 550 some servers use) refuses
+            // the session; a 1xx-3xx or another 2xx is no greeting at all.
+            if (greeting.code >= 400 && greeting.code < 600) {
+                return {phase_status::fail, probe_errc::server_refused_session};
+            }
             return {phase_status::fail, probe_errc::protocol_violation};
     }
 }

@@ -100,19 +100,41 @@ public:
         if (!co_await connect_any(addresses)) {
             co_return;
         }
+        // One step at a time: GCC 12 mis-evaluates co_await inside short-circuit operators.
+        bool ok = true;
         if (request_.security == security_mode::tls) {
-            if (!co_await tls_handshake() || !certificate() || !co_await greeting() ||
-                !co_await ehlo()) {
-                co_return co_await polite_quit();
+            ok = co_await tls_handshake();
+            ok = ok && certificate();
+            if (ok) {
+                ok = co_await greeting();
             }
-            skip(phase::starttls, "implicit TLS");
+            if (ok) {
+                ok = co_await ehlo();
+            }
+            if (ok) {
+                skip(phase::starttls, "implicit TLS");
+            }
         } else {
-            if (!co_await greeting() || !co_await ehlo() || !co_await starttls()) {
-                co_return co_await polite_quit();
+            ok = co_await greeting();
+            if (ok) {
+                ok = co_await ehlo();
+            }
+            if (ok) {
+                ok = co_await starttls();
             }
         }
-        if (!co_await auth() || !co_await mail_from() || !co_await rcpt()) {
-            co_return co_await polite_quit();
+        if (ok) {
+            ok = co_await auth();
+        }
+        if (ok) {
+            ok = co_await mail_from();
+        }
+        if (ok) {
+            ok = co_await rcpt();
+        }
+        if (!ok) {
+            co_await polite_quit();
+            co_return;
         }
         co_await quit();
     }
@@ -150,11 +172,8 @@ public:
     void finish() {
         for (auto& rec : result_.checks) {
             if (!ran_.contains(rec.name)) {
+                // The renderers say why (after a failure, or not asked for).
                 rec.status = phase_status::skip;
-                if (rec.detail.empty()) {
-                    rec.detail = failed_phase_ ? fmt::format("after {} failed", phase_name(*failed_phase_))
-                                               : "not run";
-                }
             }
         }
         const auto decision = decide(result_, request_.local_names);
@@ -554,7 +573,8 @@ private:
             co_return false;
         }
         pass(rec, shown(out.reply.summary()));
-        if (!co_await tls_handshake() || !certificate()) {
+        const bool handshake_ok = co_await tls_handshake();
+        if (!handshake_ok || !certificate()) {
             co_return false;
         }
         // RFC 3207 section 4.2: forget the pre-TLS capabilities and ask again.

@@ -67,7 +67,17 @@ struct probe_request {
     /// Names that are this machine (host name, FQDN), for the redirect rule. Filled by the app.
     std::vector<std::string> local_names;
 
-    [[nodiscard]] std::optional<std::string> effective_from() const { return from ? from : user; }
+    /// MAIL FROM: --from, else the login when it is an address (a bare cPanel login such as
+    /// "billing" is no address).
+    [[nodiscard]] std::optional<std::string> effective_from() const {
+        if (from) {
+            return from;
+        }
+        if (user && user->find('@') != std::string::npos) {
+            return user;
+        }
+        return std::nullopt;
+    }
     [[nodiscard]] std::optional<std::string> effective_rcpt() const {
         if (skip_rcpt) {
             return std::nullopt;

@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
-#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -78,7 +77,7 @@ int run_check_command(check_command& cmd) {
     const bool transcript = cmd.output.transcript;
     if (cmd.output.fmt == output_options::format::json) {
         if (request.all_addresses) {
-            std::cout << boost::json::serialize(summary_json(results, transcript)) << '\n';
+            std::cout << serialize_json(summary_json(results, transcript)) << '\n';
         } else {
             std::cout << render_json(results.front(), transcript) << '\n';
         }

@@ -1,5 +1,7 @@
 #include "probe/cli.hpp"
 
+#include "probe/i18n.hpp"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -319,18 +321,9 @@ std::size_t log_level_rank(std::string_view level) {
 
 /// LC_ALL, LC_MESSAGES, LANG: the first non-empty decides; zh, zh_CN.UTF-8, zh-TW... mean zh.
 std::string language_from_environment(const cli_environment& env) {
-    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-        const char* value = env.getenv ? env.getenv(name) : nullptr;
-        if (value == nullptr || *value == '\0') {
-            continue;
-        }
-        const std::string_view locale = value;
-        const bool zh = locale.substr(0, 2) == "zh" &&
-                        (locale.size() == 2 ||
-                         std::string_view("_.@-").find(locale[2]) != std::string_view::npos);
-        return zh ? "zh" : "en";
-    }
-    return "en";
+    const auto get = [&env](const char* name) { return env.getenv ? env.getenv(name) : nullptr; };
+    return std::string(
+        language_name(language_from_env(get("LC_ALL"), get("LC_MESSAGES"), get("LANG"))));
 }
 
 // ---------------------------------------------------------------------------------------------

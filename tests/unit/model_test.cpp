@@ -81,3 +81,20 @@ TEST_CASE("a secret moves, clears and never copies implicitly") {
     CHECK(u.reveal() == "hunter2");
     static_assert(!std::is_copy_constructible_v<secret>);
 }
+
+TEST_CASE("MAIL FROM falls back to the login only when the login is an address") {
+    probe_request r;
+    CHECK_FALSE(r.effective_from().has_value());
+    r.user = "billing";
+    CHECK_FALSE(r.effective_from().has_value());
+    CHECK_FALSE(r.effective_rcpt().has_value());
+    r.user = "billing@example.com";
+    CHECK(r.effective_from() == "billing@example.com");
+    CHECK(r.effective_rcpt() == "billing@example.com");
+    r.from = "noreply@example.com";
+    CHECK(r.effective_from() == "noreply@example.com");
+    r.rcpt = "x@example.net";
+    CHECK(r.effective_rcpt() == "x@example.net");
+    r.skip_rcpt = true;
+    CHECK_FALSE(r.effective_rcpt().has_value());
+}
