@@ -105,7 +105,7 @@ const cause_row* find_row(probe_errc e) {
 }
 
 class probe_category_impl final : public boost::system::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "smtp-probe"; }
     std::string message(int ev) const override {
         const auto* row = find_row(static_cast<probe_errc>(ev));
@@ -120,7 +120,7 @@ public:
 };
 
 class failure_category_impl final : public boost::system::error_category {
-public:
+  public:
     const char* name() const noexcept override { return "whmcs-mail-category"; }
     std::string message(int ev) const override {
         return std::string(category_id(static_cast<failure_category>(ev)));
@@ -140,20 +140,26 @@ public:
 
 std::optional<probe_errc> cause_from_system(int ev) {
     switch (ev) {
-        case ECONNREFUSED: return probe_errc::tcp_refused;
-        case ETIMEDOUT: return probe_errc::tcp_timeout;
+        case ECONNREFUSED:
+            return probe_errc::tcp_refused;
+        case ETIMEDOUT:
+            return probe_errc::tcp_timeout;
         case EACCES:
-        case EPERM: return probe_errc::outbound_blocked;
+        case EPERM:
+            return probe_errc::outbound_blocked;
         case EHOSTUNREACH:
         case ENETUNREACH:
         case EHOSTDOWN:
         case ENETDOWN:
-        case EADDRNOTAVAIL: return probe_errc::no_route;
+        case EADDRNOTAVAIL:
+            return probe_errc::no_route;
         case ECONNRESET:
         case ECONNABORTED:
         case EPIPE:
-        case ENOTCONN: return probe_errc::connection_lost;
-        default: return std::nullopt;
+        case ENOTCONN:
+            return probe_errc::connection_lost;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -161,8 +167,10 @@ std::optional<probe_errc> cause_from_dns(int status) {
     switch (status) {
         case ARES_ENOTFOUND:
         case ARES_ENODATA:
-        case ARES_ENONAME: return probe_errc::dns_not_found;
-        case ARES_ETIMEOUT: return probe_errc::dns_timeout;
+        case ARES_ENONAME:
+            return probe_errc::dns_not_found;
+        case ARES_ETIMEOUT:
+            return probe_errc::dns_timeout;
         case ARES_ESERVFAIL:
         case ARES_EREFUSED:
         case ARES_EFORMERR:
@@ -170,8 +178,10 @@ std::optional<probe_errc> cause_from_dns(int status) {
         case ARES_ECONNREFUSED:
         case ARES_ENOTIMP:
         case ARES_EBADNAME:
-        case ARES_EBADQUERY: return probe_errc::dns_server_failure;
-        default: return std::nullopt;
+        case ARES_EBADQUERY:
+            return probe_errc::dns_server_failure;
+        default:
+            return std::nullopt;
     }
 }
 

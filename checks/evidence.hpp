@@ -47,6 +47,7 @@ struct phase_record {
     phase_status status = phase_status::skip;
     duration_ms duration{0};
     std::optional<probe_errc> cause;  ///< set when status is fail
+    skip_reason skipped = skip_reason::none;  ///< set when status is skip
     /// One short, language-neutral fact for the phase line: an address, the server's reply, a TLS
     /// version. Sanitised.
     std::string detail;

@@ -23,8 +23,8 @@ enum class phase {
 };
 
 inline constexpr phase all_phases[] = {
-    phase::dns,  phase::tcp,       phase::greeting, phase::ehlo, phase::starttls, phase::tls,
-    phase::certificate, phase::auth, phase::mail_from, phase::rcpt, phase::data, phase::quit,
+    phase::dns,         phase::tcp,  phase::greeting,  phase::ehlo, phase::starttls, phase::tls,
+    phase::certificate, phase::auth, phase::mail_from, phase::rcpt, phase::data,     phase::quit,
 };
 
 [[nodiscard]] std::string_view phase_name(phase p);
@@ -35,5 +35,22 @@ inline constexpr phase all_phases[] = {
 enum class phase_status { pass, fail, warn, skip };
 
 [[nodiscard]] std::string_view status_name(phase_status s);
+
+/// Why a phase did not run; the renderers put it into words in each language.
+enum class skip_reason {
+    none,                 ///< not skipped, or no particular reason recorded
+    after_failure,        ///< an earlier phase failed
+    not_requested,        ///< nothing asked for it
+    not_offered,          ///< STARTTLS: the server does not offer it (auto mode)
+    plaintext_requested,  ///< --security none
+    implicit_tls,         ///< STARTTLS: the connection is TLS from the start
+    no_tls,               ///< tls/certificate: the session stays in plaintext
+    no_user,              ///< auth: no --user
+    no_secret,            ///< auth: no password or token
+    no_sender,            ///< mail_from/rcpt: neither --from nor an address as --user
+    no_recipient,         ///< rcpt: --no-rcpt
+};
+
+[[nodiscard]] std::string_view skip_reason_id(skip_reason r);
 
 }  // namespace smtp_probe

@@ -2,10 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <array>
-#include <map>
-#include <set>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -16,7 +15,8 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <ctime>
-#include <fmt/format.h>
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -61,13 +61,13 @@ std::string strip_crlf(std::string_view line) {
 
 std::vector<phase> phase_order(security_mode mode) {
     if (mode == security_mode::tls) {
-        return {phase::dns,      phase::tcp,  phase::tls,  phase::certificate,
-                phase::greeting, phase::ehlo, phase::starttls, phase::auth,
+        return {phase::dns,       phase::tcp,  phase::tls,      phase::certificate,
+                phase::greeting,  phase::ehlo, phase::starttls, phase::auth,
                 phase::mail_from, phase::rcpt, phase::quit};
     }
-    return {phase::dns,         phase::tcp,  phase::greeting,  phase::ehlo,
-            phase::starttls,    phase::tls,  phase::certificate, phase::auth,
-            phase::mail_from,   phase::rcpt, phase::quit};
+    return {phase::dns,       phase::tcp,  phase::greeting,    phase::ehlo,
+            phase::starttls,  phase::tls,  phase::certificate, phase::auth,
+            phase::mail_from, phase::rcpt, phase::quit};
 }
 
 std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
@@ -80,10 +80,13 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 /// All the state of one probe run over one connection attempt sequence.
 class probe_run {
-public:
+  public:
     probe_run(const probe_request& request, const probe_services& services, probe_result& result,
               clock_type::time_point started)
-        : request_(request), services_(services), result_(result), started_(started),
+        : request_(request),
+          services_(services),
+          result_(result),
+          started_(started),
           deadline_at_(started + request.deadline) {
         result_.target = {request.host, request.port, request.security};
         for (auto p : phase_order(request.security)) {
@@ -112,7 +115,7 @@ public:
                 ok = co_await ehlo();
             }
             if (ok) {
-                skip(phase::starttls, "implicit TLS");
+                skip(phase::starttls, skip_reason::implicit_tls);
             }
         } else {
             ok = co_await greeting();
@@ -149,8 +152,9 @@ public:
         auto outcome = co_await resolve_host(ex, request_.host, options);
         if (outcome.error) {
             rec.error_text = shown(outcome.error.message());
-            fail(rec, deadline_passed() ? probe_errc::deadline_exceeded
-                                        : cause_for_error(phase::dns, outcome.error),
+            fail(rec,
+                 deadline_passed() ? probe_errc::deadline_exceeded
+                                   : cause_for_error(phase::dns, outcome.error),
                  fmt::format("{}: {}", request_.host, rec.error_text));
             co_return std::nullopt;
         }
@@ -172,15 +176,15 @@ public:
     void finish() {
         for (auto& rec : result_.checks) {
             if (!ran_.contains(rec.name)) {
-                // The renderers say why (after a failure, or not asked for).
                 rec.status = phase_status::skip;
+                rec.skipped =
+                    failed_phase_ ? skip_reason::after_failure : skip_reason::not_requested;
             }
         }
         const auto decision = decide(result_, request_.local_names);
         result_.outcome = decision.outcome;
         if (decision.redirect_warning) {
-            add_warning(warning_kind::smtp_restrictions_redirect,
-                        "the server names this machine, not " + shown(request_.host));
+            add_warning(warning_kind::smtp_restrictions_redirect, shown(request_.host));
         }
         result_.duration = clock_type::now() - started_;
         if (stream_) {
@@ -197,7 +201,7 @@ public:
         }
     }
 
-private:
+  private:
     // ---- bookkeeping -------------------------------------------------------------------------
 
     phase_record& record(phase p) {
@@ -220,9 +224,7 @@ private:
         return rec;
     }
 
-    void stamp(phase_record& rec) {
-        rec.duration += clock_type::now() - phase_started_[rec.name];
-    }
+    void stamp(phase_record& rec) { rec.duration += clock_type::now() - phase_started_[rec.name]; }
 
     void pass(phase_record& rec, std::string detail, phase_status status = phase_status::pass) {
         stamp(rec);
@@ -242,11 +244,11 @@ private:
                             cause_id(cause), rec.duration.count(), rec.detail);
     }
 
-    void skip(phase p, std::string why) {
+    void skip(phase p, skip_reason why) {
         auto& rec = record(p);
         ran_.insert(p);
         rec.status = phase_status::skip;
-        rec.detail = std::move(why);
+        rec.skipped = why;
     }
 
     void add_warning(warning_kind kind, std::string detail) {
@@ -308,7 +310,8 @@ private:
 
     void fail_io(phase_record& rec, const reply_outcome& out) {
         if (out.violation != reply_violation::none) {
-            rec.error_text = fmt::format("{}: {}", violation_name(out.violation), shown(out.offending));
+            rec.error_text =
+                fmt::format("{}: {}", violation_name(out.violation), shown(out.offending));
         } else {
             rec.error_text = shown(out.error.message());
         }
@@ -377,17 +380,18 @@ private:
             if (last_error.category() == boost::system::system_category()) {
                 rec.sys_errno = last_error.value();
             }
-            const auto target = addresses.empty() ? shown(request_.host)
-                                                  : endpoint_text({addresses.back(), request_.port});
-            fail(rec, cause_of(phase::tcp, last_error), fmt::format("{}: {}", target, rec.error_text));
+            const auto target = addresses.empty()
+                                    ? shown(request_.host)
+                                    : endpoint_text({addresses.back(), request_.port});
+            fail(rec, cause_of(phase::tcp, last_error),
+                 fmt::format("{}: {}", target, rec.error_text));
             co_return false;
         }
         rec.peer = endpoint_text(*endpoint_);
         if (result_.addresses.size() > 1) {
             add_warning(warning_kind::some_addresses_failed,
-                        fmt::format("{} of {} addresses failed before {} connected",
-                                    result_.addresses.size() - 1, result_.addresses.size(),
-                                    endpoint_->address().to_string()));
+                        fmt::format("{}/{} ✗, {} ✓", result_.addresses.size() - 1,
+                                    result_.addresses.size(), endpoint_->address().to_string()));
         }
         pass(rec, *rec.peer);
         co_return true;
@@ -452,8 +456,7 @@ private:
         const auto banner = non_smtp_banner(stream_->first_bytes());
         if (banner && *banner != "TLS") {
             rec.error_text = shown(stream_->first_bytes().substr(0, 120));
-            fail(rec, probe_errc::not_smtp,
-                 fmt::format("{} banner: {}", *banner, rec.error_text));
+            fail(rec, probe_errc::not_smtp, fmt::format("{} banner: {}", *banner, rec.error_text));
             co_return false;
         }
         if (out.error) {
@@ -486,7 +489,8 @@ private:
 
     asio::awaitable<bool> ehlo() {
         auto& rec = begin(phase::ehlo);
-        const auto name = request_.helo_name.empty() ? std::string("localhost") : request_.helo_name;
+        const auto name =
+            request_.helo_name.empty() ? std::string("localhost") : request_.helo_name;
         const auto line = smtp_cmd::ehlo(name);
         if (!line) {
             fail(rec, probe_errc::ehlo_rejected, "the HELO name contains CR, LF or NUL");
@@ -515,7 +519,8 @@ private:
             rec.used_helo = true;
             caps_ = {};
         } else {
-            fail(rec, cause_for_reply(phase::ehlo, out.reply, context()), shown(out.reply.summary()));
+            fail(rec, cause_for_reply(phase::ehlo, out.reply, context()),
+                 shown(out.reply.summary()));
             co_return false;
         }
         rec.capabilities = caps_.keywords;
@@ -532,15 +537,14 @@ private:
         switch (after_ehlo(request_.security, caps_.starttls, stream_->tls_active())) {
             case tls_step::none:
                 if (request_.security == security_mode::none) {
-                    skip(phase::starttls, "plaintext requested (--security none)");
-                    skip(phase::tls, "plaintext requested");
-                    skip(phase::certificate, "plaintext requested");
+                    skip(phase::starttls, skip_reason::plaintext_requested);
+                    skip(phase::tls, skip_reason::plaintext_requested);
+                    skip(phase::certificate, skip_reason::plaintext_requested);
                 } else {
-                    skip(phase::starttls, "not offered by the server");
-                    skip(phase::tls, "no STARTTLS");
-                    skip(phase::certificate, "no TLS");
-                    add_warning(warning_kind::tls_not_used,
-                                "the server does not offer STARTTLS; the session stays in plaintext");
+                    skip(phase::starttls, skip_reason::not_offered);
+                    skip(phase::tls, skip_reason::no_tls);
+                    skip(phase::certificate, skip_reason::no_tls);
+                    add_warning(warning_kind::tls_not_used, "EHLO: no STARTTLS");
                 }
                 co_return true;
             case tls_step::fail_unavailable: {
@@ -549,7 +553,8 @@ private:
                      "STARTTLS is not among the EHLO extensions");
                 co_return false;
             }
-            case tls_step::starttls: break;
+            case tls_step::starttls:
+                break;
         }
         auto& rec = begin(phase::starttls);
         auto out = co_await command(smtp_cmd::starttls());
@@ -584,7 +589,8 @@ private:
 
     asio::awaitable<bool> tls_handshake() {
         auto& rec = begin(phase::tls);
-        const auto ec = co_await stream_->handshake(request_.host, bounded(request_.timeouts.reply));
+        const auto ec =
+            co_await stream_->handshake(request_.host, bounded(request_.timeouts.reply));
         result_.round_trips += 2;
         if (ec) {
             rec.error_text = shown(ec.message());
@@ -604,8 +610,8 @@ private:
             fail(rec, probe_errc::cert_untrusted, "the server presented no certificate");
             return false;
         }
-        const auto judgement =
-            judge_certificate(*facts, request_.host, now, request_.cert_warn_days, request_.insecure);
+        const auto judgement = judge_certificate(*facts, request_.host, now,
+                                                 request_.cert_warn_days, request_.insecure);
         rec.certificate = std::move(*facts);
         if (judgement.warning) {
             add_warning(*judgement.warning, judgement.detail);
@@ -620,11 +626,11 @@ private:
 
     asio::awaitable<bool> auth() {
         if (!request_.user) {
-            skip(phase::auth, "no --user given");
+            skip(phase::auth, skip_reason::no_user);
             co_return true;
         }
         if (request_.password.empty() && request_.oauth_token.empty()) {
-            skip(phase::auth, "no password or token given");
+            skip(phase::auth, skip_reason::no_secret);
             co_return true;
         }
         auto& rec = begin(phase::auth);
@@ -634,18 +640,19 @@ private:
                                            caps_.starttls);
         if (!plan.mechanism) {
             const auto cause = plan.failure.value_or(probe_errc::no_common_mechanism);
-            fail(rec, cause,
-                 caps_.auth_mechanisms.empty()
-                     ? std::string("the server advertises no AUTH mechanism")
-                     : fmt::format("advertised: {}", shown(fmt::format(
-                                                         "{}", fmt::join(caps_.auth_mechanisms, " ")))));
+            fail(
+                rec, cause,
+                caps_.auth_mechanisms.empty()
+                    ? std::string("the server advertises no AUTH mechanism")
+                    : fmt::format("advertised: {}",
+                                  shown(fmt::format("{}", fmt::join(caps_.auth_mechanisms, " ")))));
             co_return false;
         }
         const auto mech = *plan.mechanism;
         rec.mechanism = std::string(mechanism_name(mech));
         if (exposes_password(mech, tls)) {
             add_warning(warning_kind::credentials_in_clear,
-                        fmt::format("AUTH {} without TLS", mechanism_name(mech)));
+                        fmt::format("AUTH {}, no TLS", mechanism_name(mech)));
         }
         auto out = co_await authenticate(mech);
         if (out.error) {
@@ -654,7 +661,8 @@ private:
         }
         rec.reply = out.reply;
         if (out.reply.code != 235) {
-            fail(rec, cause_for_reply(phase::auth, out.reply, context()), shown(out.reply.summary()));
+            fail(rec, cause_for_reply(phase::auth, out.reply, context()),
+                 shown(out.reply.summary()));
             co_return false;
         }
         pass(rec, fmt::format("{}: {}", mechanism_name(mech), shown(out.reply.summary())));
@@ -689,15 +697,15 @@ private:
                 if (out.error || out.reply.code != 334) {
                     co_return out;
                 }
-                co_return co_await send_secret(redacted, *smtp_cmd::auth_response(login_password(request_.password)));
+                co_return co_await send_secret(
+                    redacted, *smtp_cmd::auth_response(login_password(request_.password)));
             }
             case auth_mechanism::cram_md5: {
                 auto out = co_await command(*smtp_cmd::auth(name));
                 if (out.error || out.reply.code != 334) {
                     co_return out;
                 }
-                const auto response =
-                    cram_md5_response(out.reply.text(), user, request_.password);
+                const auto response = cram_md5_response(out.reply.text(), user, request_.password);
                 if (!response) {
                     out.error = make_error_code(probe_errc::protocol_violation);
                     out.violation = reply_violation::bad_separator;
@@ -710,8 +718,8 @@ private:
             case auth_mechanism::oauthbearer: {
                 const bool xo = mech == auth_mechanism::xoauth2;
                 const auto ir = xo ? xoauth2_initial_response(user, request_.oauth_token)
-                                   : oauthbearer_initial_response(user, request_.host, request_.port,
-                                                                  request_.oauth_token);
+                                   : oauthbearer_initial_response(
+                                         user, request_.host, request_.port, request_.oauth_token);
                 const auto line = *smtp_cmd::auth(name, ir);
                 auto out = co_await send_secret(fmt::format("AUTH {} {}", name, redacted), line);
                 if (!out.error && out.reply.code == 334) {
@@ -728,14 +736,13 @@ private:
     asio::awaitable<bool> mail_from() {
         const auto from = request_.effective_from();
         if (!from) {
-            skip(phase::mail_from, "no --from or --user given");
-            skip(phase::rcpt, "no sender");
+            skip(phase::mail_from, skip_reason::no_sender);
+            skip(phase::rcpt, skip_reason::no_sender);
             co_return true;
         }
         if (request_.user && sender_differs_from_login(*from, *request_.user)) {
             add_warning(warning_kind::sender_differs_from_login,
-                        fmt::format("From {} differs from login {}", shown(*from),
-                                    shown(*request_.user)));
+                        fmt::format("{} ≠ {}", shown(*from), shown(*request_.user)));
         }
         auto& rec = begin(phase::mail_from);
         const auto line = smtp_cmd::mail_from(*from);
@@ -761,7 +768,7 @@ private:
     asio::awaitable<bool> rcpt() {
         const auto to = request_.effective_rcpt();
         if (!to) {
-            skip(phase::rcpt, "--no-rcpt");
+            skip(phase::rcpt, skip_reason::no_recipient);
             co_return true;
         }
         auto& rec = begin(phase::rcpt);
@@ -777,7 +784,8 @@ private:
         }
         rec.reply = out.reply;
         if (out.reply.code != 250 && out.reply.code != 251) {
-            fail(rec, cause_for_reply(phase::rcpt, out.reply, context()), shown(out.reply.summary()));
+            fail(rec, cause_for_reply(phase::rcpt, out.reply, context()),
+                 shown(out.reply.summary()));
             co_return false;
         }
         pass(rec, shown(out.reply.summary()));
@@ -794,7 +802,7 @@ private:
         if (out.error) {
             stamp(rec);
             rec.status = phase_status::skip;
-            rec.detail = "no reply to RSET/QUIT (ignored): " + shown(out.error.message());
+            rec.detail = shown(out.error.message());  // ignored: the envelope was already judged
         } else {
             rec.reply = out.reply;
             pass(rec, shown(out.reply.summary()));
@@ -808,10 +816,10 @@ private:
         const bool usable = failed && failed->reply && stream_ && !deadline_passed();
         if (usable) {
             note(transcript_direction::info, "ending the session after the failure");
-            (void)co_await stream_->write(smtp_cmd::quit(), std::min(polite_quit_timeout,
-                                                                   bounded(polite_quit_timeout)));
-            (void)co_await stream_->read_reply(std::min(polite_quit_timeout,
-                                                        bounded(polite_quit_timeout)));
+            (void)co_await stream_->write(
+                smtp_cmd::quit(), std::min(polite_quit_timeout, bounded(polite_quit_timeout)));
+            (void)co_await stream_->read_reply(
+                std::min(polite_quit_timeout, bounded(polite_quit_timeout)));
         }
         if (stream_) {
             stream_->close();

@@ -31,7 +31,9 @@ bool is_ip_literal(std::string_view host) {
 smtp_stream::smtp_stream(asio::any_io_executor ex, asio::ssl::context& tls_context)
     : tls_context_(tls_context), socket_(ex), timer_(ex) {}
 
-smtp_stream::~smtp_stream() { close(); }
+smtp_stream::~smtp_stream() {
+    close();
+}
 
 void smtp_stream::arm_timer(std::chrono::milliseconds timeout) {
     // A generation number keeps a late expiry of an earlier operation from cancelling this one.
@@ -167,7 +169,9 @@ void smtp_stream::close() noexcept {
     }
 }
 
-SSL* smtp_stream::native_tls() noexcept { return tls_ ? tls_->native_handle() : nullptr; }
+SSL* smtp_stream::native_tls() noexcept {
+    return tls_ ? tls_->native_handle() : nullptr;
+}
 
 std::optional<smtp_stream::tcp::endpoint> smtp_stream::remote_endpoint() const {
     error_code ec;

@@ -76,7 +76,8 @@ std::string ip_to_string(const ASN1_OCTET_STRING* ip) {
     if (len == 16) {
         std::string out;
         for (int i = 0; i < 16; i += 2) {
-            std::snprintf(buf, sizeof buf, "%s%x", i == 0 ? "" : ":", (bytes[i] << 8) | bytes[i + 1]);
+            std::snprintf(buf, sizeof buf, "%s%x", i == 0 ? "" : ":",
+                          (bytes[i] << 8) | bytes[i + 1]);
             out += buf;
         }
         return out;
@@ -85,8 +86,8 @@ std::string ip_to_string(const ASN1_OCTET_STRING* ip) {
 }
 
 void read_subject_alt_names(X509* cert, certificate_facts& facts) {
-    auto* names = static_cast<GENERAL_NAMES*>(
-        X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+    auto* names =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
     if (names == nullptr) {
         return;
     }
@@ -97,9 +98,10 @@ void read_subject_alt_names(X509* cert, certificate_facts& facts) {
         if (gn->type == GEN_DNS) {
             const auto* data = ASN1_STRING_get0_data(gn->d.dNSName);
             const int len = ASN1_STRING_length(gn->d.dNSName);
-            facts.dns_names.push_back(sanitize_for_display(
-                std::string_view(reinterpret_cast<const char*>(data), static_cast<std::size_t>(len)),
-                256));
+            facts.dns_names.push_back(
+                sanitize_for_display(std::string_view(reinterpret_cast<const char*>(data),
+                                                      static_cast<std::size_t>(len)),
+                                     256));
         } else if (gn->type == GEN_IPADD) {
             facts.ip_addresses.push_back(ip_to_string(gn->d.iPAddress));
         }

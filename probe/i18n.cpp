@@ -75,4 +75,33 @@ std::string_view ui_text(ui_string s, language lang) {
     return lang == language::zh ? messages::ui_zh(s) : messages::ui_en(s);
 }
 
+std::string_view skip_reason_text(skip_reason r, language lang) {
+    const bool zh = lang == language::zh;
+    switch (r) {
+        case skip_reason::none:
+            return "";
+        case skip_reason::after_failure:
+            return zh ? "前面步骤已失败" : "after a failure";
+        case skip_reason::not_requested:
+            return zh ? "未要求" : "not asked";
+        case skip_reason::not_offered:
+            return zh ? "服务器未提供 STARTTLS" : "the server does not offer STARTTLS";
+        case skip_reason::plaintext_requested:
+            return zh ? "已选择不加密（none）" : "plaintext chosen (none)";
+        case skip_reason::implicit_tls:
+            return zh ? "连接一开始就是 TLS（SSL）" : "TLS from the start (SSL)";
+        case skip_reason::no_tls:
+            return zh ? "会话未加密" : "the session is not encrypted";
+        case skip_reason::no_user:
+            return zh ? "未提供 --user" : "no --user given";
+        case skip_reason::no_secret:
+            return zh ? "未提供密码或令牌" : "no password or token given";
+        case skip_reason::no_sender:
+            return zh ? "没有发件人地址（--from）" : "no sender address (--from)";
+        case skip_reason::no_recipient:
+            return zh ? "已指定 --no-rcpt" : "--no-rcpt given";
+    }
+    return "";
+}
+
 }  // namespace smtp_probe

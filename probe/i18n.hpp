@@ -94,4 +94,7 @@ enum class ui_string {
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);
 
+/// Why a phase was skipped, in words.
+[[nodiscard]] std::string_view skip_reason_text(skip_reason r, language lang);
+
 }  // namespace smtp_probe

@@ -1,5 +1,7 @@
 #include "probe/report_json.hpp"
 
+#include "probe/i18n.hpp"
+
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -149,11 +151,14 @@ json::object to_json(const probe_result& result, bool include_transcript) {
 
     json::array checks;
     for (const auto& r : result.checks) {
-        checks.emplace_back(json::object{{"name", phase_name(r.name)},
-                                         {"status", status_name(r.status)},
-                                         {"duration_ms", ms(r.duration)},
-                                         {"detail", clean(r.detail)},
-                                         {"evidence", evidence_json(r)}});
+        checks.emplace_back(
+            json::object{{"name", phase_name(r.name)},
+                         {"status", status_name(r.status)},
+                         {"duration_ms", ms(r.duration)},
+                         {"detail", r.detail.empty() && r.status == phase_status::skip
+                                        ? json::string(skip_reason_text(r.skipped, language::en))
+                                        : clean(r.detail)},
+                         {"evidence", evidence_json(r)}});
     }
     out["checks"] = std::move(checks);
 

@@ -246,9 +246,13 @@ void append_phases(std::string& out, const probe_result& result, const text_opti
         std::string line = fmt::format("  {} {}", paint(mark_colour(r->status), mark(r->status)),
                                        pad_right(phase_label(r->name, opt.lang), width));
         if (r->status == phase_status::skip) {
-            const auto why =
-                failed_before ? ui_string::skipped_after_failure : ui_string::skipped_not_asked;
-            line += paint(dim, fmt::format("  {:>8}  ({})", "", ui_text(why, opt.lang)));
+            auto why = skip_reason_text(r->skipped, opt.lang);
+            if (why.empty()) {
+                why = ui_text(
+                    failed_before ? ui_string::skipped_after_failure : ui_string::skipped_not_asked,
+                    opt.lang);
+            }
+            line += paint(dim, fmt::format("  {:>8}  ({})", "", why));
             if (!r->detail.empty()) {
                 line += ' ';
                 line += clean(r->detail);

@@ -88,12 +88,6 @@ script& script::append(const script& more) {
     return *this;
 }
 
-script plain_smtp(std::string greeting, std::string default_reply) {
-    script s;
-    s.send(std::move(greeting)).respond(std::move(default_reply));
-    return s;
-}
-
 // ---- server ----
 
 namespace {

@@ -55,8 +55,8 @@ class script {
     script& reset();
     script& silent_until_close();
     /// The default responder: every line gets the reply of the first (case-insensitive) prefix in
-    /// `answers` it starts with, else `default_reply`. After answering QUIT it closes. Lines that
-    /// follow "DATA" until "." get no reply.
+    /// `answers` it starts with, else `default_reply` (QUIT: "221"). After answering QUIT it
+    /// closes. Lines that follow an accepted DATA until "." get no reply.
     script& respond(std::string default_reply,
                     std::vector<std::pair<std::string, std::string>> answers = {});
 
@@ -69,14 +69,10 @@ class script {
     std::vector<step> steps_;
 };
 
-/// A server that sends a greeting and then answers every command (QUIT: 221 and close).
-[[nodiscard]] script plain_smtp(std::string greeting = "220 fake.test ESMTP\r\n",
-                                std::string default_reply = "250 ok\r\n");
-
 /// What one connection saw.
 struct connection_record {
     std::vector<std::string> lines;  ///< every line read (CRLF removed), plaintext or TLS
-    std::string raw;                 ///< the first bytes received (up to 64 KiB), TLS as ciphertext
+    std::string raw;                 ///< the first 64 KiB received (after start_tls: decrypted)
     std::uint64_t bytes_received = 0;
     bool tls_established = false;     ///< a server handshake completed
     bool finished = false;            ///< the script ended (or the connection broke)

@@ -312,3 +312,19 @@ TEST_CASE("language from a name") {
     CHECK(language_name(language::zh) == "zh");
     CHECK(language_from_name(language_name(language::en)) == language::en);
 }
+
+TEST_CASE("every skip reason is worded in both languages, and the two differ") {
+    using smtp_probe::skip_reason;
+    for (auto r : {skip_reason::after_failure, skip_reason::not_requested, skip_reason::not_offered,
+                   skip_reason::plaintext_requested, skip_reason::implicit_tls, skip_reason::no_tls,
+                   skip_reason::no_user, skip_reason::no_secret, skip_reason::no_sender,
+                   skip_reason::no_recipient}) {
+        CAPTURE(smtp_probe::skip_reason_id(r));
+        const auto en = smtp_probe::skip_reason_text(r, smtp_probe::language::en);
+        const auto zh = smtp_probe::skip_reason_text(r, smtp_probe::language::zh);
+        CHECK_FALSE(en.empty());
+        CHECK_FALSE(zh.empty());
+        CHECK(en != zh);
+    }
+    CHECK(smtp_probe::skip_reason_text(skip_reason::none, smtp_probe::language::en).empty());
+}

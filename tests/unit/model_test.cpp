@@ -13,9 +13,17 @@
 using namespace smtp_probe;
 
 TEST_CASE("category ids are the contract's spelling and round-trip") {
-    const char* ids[] = {"ok",          "instantiate_mail",  "connect_host",     "auth_failed",
-                         "sender_verify", "template_syntax", "smarty_policy",    "data_not_accepted",
-                         "sending_disabled", "smtp_connect_failed", "no_recipients"};
+    const char* ids[] = {"ok",
+                         "instantiate_mail",
+                         "connect_host",
+                         "auth_failed",
+                         "sender_verify",
+                         "template_syntax",
+                         "smarty_policy",
+                         "data_not_accepted",
+                         "sending_disabled",
+                         "smtp_connect_failed",
+                         "no_recipients"};
     for (const char* id : ids) {
         auto c = category_from_id(id);
         REQUIRE(c.has_value());
