@@ -44,7 +44,7 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr std::string_view redacted = "<redacted>";
+constexpr const char* redacted = "<redacted>";
 constexpr milliseconds polite_quit_timeout{2'000};
 constexpr std::size_t max_detail_bytes = 300;
 
@@ -322,8 +322,10 @@ class probe_run {
     }
 
     /// Sends one command and reads its reply. `display` is what the transcript shows.
-    asio::awaitable<reply_outcome> exchange(std::string_view bytes, std::string_view display) {
-        note(transcript_direction::sent, std::string(display));
+    /// `bytes` must outlive the co_await (callers pass locals or temporaries of the awaiting
+    /// full-expression); `display` is owned, since it is often built on the fly.
+    asio::awaitable<reply_outcome> exchange(std::string_view bytes, std::string display) {
+        note(transcript_direction::sent, std::move(display));
         reply_outcome out;
         out.error = co_await stream_->write(bytes, bounded(request_.timeouts.reply));
         if (out.error) {
@@ -338,7 +340,7 @@ class probe_run {
     }
 
     asio::awaitable<reply_outcome> command(std::string_view line) {
-        return exchange(line, strip_crlf(line));
+        co_return co_await exchange(line, strip_crlf(line));
     }
 
     // ---- phases ------------------------------------------------------------------------------
@@ -526,10 +528,14 @@ class probe_run {
         rec.capabilities = caps_.keywords;
         rec.auth_mechanisms = caps_.auth_mechanisms;
         rec.size_limit = caps_.size;
-        const auto server = shown(caps_.server_name);
-        pass(rec, rec.used_helo ? fmt::format("{} (HELO; EHLO refused)", server)
-                                : fmt::format("{}, {} extensions{}", server, caps_.keywords.size(),
-                                              stream_->tls_active() ? " (over TLS)" : ""));
+        // Language-neutral: the server's name and what it offers.
+        std::string detail = shown(caps_.server_name);
+        if (rec.used_helo) {
+            detail += " · HELO";
+        } else if (!caps_.keywords.empty()) {
+            detail += " · " + shown(fmt::format("{}", fmt::join(caps_.keywords, " ")));
+        }
+        pass(rec, std::move(detail));
         co_return true;
     }
 
@@ -670,8 +676,8 @@ class probe_run {
     }
 
     /// Sends a line carrying a credential: the transcript and logs show only <redacted>.
-    asio::awaitable<reply_outcome> send_secret(std::string_view label, const secret& line) {
-        co_return co_await exchange(line.reveal(), label);
+    asio::awaitable<reply_outcome> send_secret(std::string label, const secret& line) {
+        co_return co_await exchange(line.reveal(), std::move(label));
     }
 
     asio::awaitable<reply_outcome> authenticate(auth_mechanism mech) {

@@ -177,7 +177,9 @@ const std::vector<phase> up_to_auth = {phase::dns,         phase::tcp,      phas
                                        phase::ehlo,        phase::starttls, phase::tls,
                                        phase::certificate, phase::auth};
 
+/// The lines a connection received, once the server is done with every connection.
 std::vector<std::string> lines_of(const fake_smtp_server& server, std::size_t connection = 0) {
+    CHECK(server.wait_finished(connection + 1, 3s));
     const auto records = server.connections();
     return connection < records.size() ? records[connection].lines : std::vector<std::string>{};
 }
@@ -242,6 +244,7 @@ TEST_CASE("silence and no TLS on a port other than 25: connect_host / greeting_t
     const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "greeting_timeout", phase::greeting, up_to_tcp);
     INFO(describe(server));
+    CHECK(server.wait_finished(1, 3s));  // the server has seen everything
     const auto records = server.connections();
     REQUIRE_FALSE(records.empty());
     // RFC 5321 section 4.3.1: the client waits for the greeting and sends nothing before it.
@@ -272,6 +275,7 @@ TEST_CASE("silence in plaintext, TLS on a second connection: connect_host / port
     captured_log log;
     const auto r = run_check(req, log.logger);
     check_failure(r, "connect_host", "port_mode_mismatch", phase::greeting, up_to_tcp);
+    CHECK(server.wait_finished(2, 3s));  // the server has seen everything
     const auto records = server.connections();
     REQUIRE(records.size() >= 2);
     CHECK(records[0].bytes_received == 0);  // nothing sent in plaintext
@@ -332,6 +336,7 @@ TEST_CASE("implicit TLS against a plaintext server: connect_host / port_mode_mis
     captured_log log;
     const auto r = run_check(req, log.logger);
     check_failure(r, "connect_host", "port_mode_mismatch", phase::tls, up_to_tcp);
+    CHECK(server.wait_finished(1, 3s));  // the server has seen everything
     const auto records = server.connections();
     REQUIRE_FALSE(records.empty());
     REQUIRE_FALSE(records[0].raw.empty());
@@ -462,6 +467,7 @@ TEST_CASE("bytes after the STARTTLS 220: connect_host / protocol_violation, no T
     CHECK_FALSE(r.find(phase::tls)->tls.has_value());
     CHECK_FALSE(r.find(phase::certificate)->certificate.has_value());
     CHECK(status_of(r, phase::auth) != "pass");
+    CHECK(server.wait_finished(1, 3s));  // the server has seen everything
     const auto records = server.connections();
     REQUIRE_FALSE(records.empty());
     CHECK_FALSE(records[0].tls_established);
