@@ -26,7 +26,7 @@ using fc = failure_category;
 using needles = std::span<const std::string_view>;
 
 // The parser bounds a reply already; this bounds what of it is searched for texts.
-constexpr std::size_t max_scanned_text = 8 * 1024;
+constexpr std::size_t max_scanned_text = std::size_t{8} * 1024;
 
 // ---- Well-known server texts, lower-case. Each list names one meaning. ----
 
@@ -243,7 +243,7 @@ std::optional<enhanced_status> enhanced_of(const smtp_reply& reply) {
 
 /// A reply reduced to what the rules read.
 class reply_view {
-  public:
+public:
     explicit reply_view(const smtp_reply& reply)
         : code_(reply.code), enhanced_(enhanced_of(reply)), text_(lowered(reply.text())) {}
 
@@ -266,7 +266,7 @@ class reply_view {
         return text_.find(needle) != std::string::npos;
     }
 
-  private:
+private:
     int code_;
     std::optional<enhanced_status> enhanced_;
     std::string text_;

@@ -105,7 +105,7 @@ const cause_row* find_row(probe_errc e) {
 }
 
 class probe_category_impl final : public boost::system::error_category {
-  public:
+public:
     const char* name() const noexcept override { return "smtp-probe"; }
     std::string message(int ev) const override {
         const auto* row = find_row(static_cast<probe_errc>(ev));
@@ -120,7 +120,7 @@ class probe_category_impl final : public boost::system::error_category {
 };
 
 class failure_category_impl final : public boost::system::error_category {
-  public:
+public:
     const char* name() const noexcept override { return "whmcs-mail-category"; }
     std::string message(int ev) const override {
         return std::string(category_id(static_cast<failure_category>(ev)));

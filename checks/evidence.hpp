@@ -39,14 +39,14 @@ struct certificate_facts {
     bool chain_trusted = false;  ///< OpenSSL verification of the chain (dates apart)
     int verify_error = 0;        ///< X509_V_* code, 0 when the chain verified
     std::string verify_error_text;
-    bool name_matches = false;   ///< RFC 6125 match against the host asked for
+    bool name_matches = false;  ///< RFC 6125 match against the host asked for
 };
 
 struct phase_record {
     phase name = phase::dns;
     phase_status status = phase_status::skip;
     duration_ms duration{0};
-    std::optional<probe_errc> cause;  ///< set when status is fail
+    std::optional<probe_errc> cause;          ///< set when status is fail
     skip_reason skipped = skip_reason::none;  ///< set when status is skip
     /// One short, language-neutral fact for the phase line: an address, the server's reply, a TLS
     /// version. Sanitised.

@@ -80,7 +80,7 @@ std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
 
 /// All the state of one probe run over one connection attempt sequence.
 class probe_run {
-  public:
+public:
     probe_run(const probe_request& request, const probe_services& services, probe_result& result,
               clock_type::time_point started)
         : request_(request),
@@ -201,7 +201,7 @@ class probe_run {
         }
     }
 
-  private:
+private:
     // ---- bookkeeping -------------------------------------------------------------------------
 
     phase_record& record(phase p) {

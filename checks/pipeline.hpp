@@ -35,10 +35,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// One probe of request.host (the request must outlive the coroutine): the addresses are tried in order until one connects, and the full
-/// session runs on it. With request.all_addresses, one result per address (the DNS phase shared).
-[[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
-                                                                          probe_services services);
+/// One probe of request.host (the request must outlive the coroutine): the addresses are tried in
+/// order until one connects, and the full session runs on it. With request.all_addresses, one
+/// result per address (the DNS phase shared).
+[[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
+    const probe_request& request, probe_services services);
 
 /// Blocking conveniences with their own io_context (tests, simple callers).
 [[nodiscard]] probe_result run_check(const probe_request& request,

@@ -18,10 +18,14 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::string_view security_name(security_mode m) {
     switch (m) {
-        case security_mode::none: return "none";
-        case security_mode::automatic: return "auto";
-        case security_mode::starttls: return "starttls";
-        case security_mode::tls: return "tls";
+        case security_mode::none:
+            return "none";
+        case security_mode::automatic:
+            return "auto";
+        case security_mode::starttls:
+            return "starttls";
+        case security_mode::tls:
+            return "tls";
     }
     return "unknown";
 }
@@ -38,11 +42,16 @@ std::optional<security_mode> security_from_name(std::string_view name) {
 
 std::string_view mechanism_name(auth_mechanism m) {
     switch (m) {
-        case auth_mechanism::plain: return "PLAIN";
-        case auth_mechanism::login: return "LOGIN";
-        case auth_mechanism::cram_md5: return "CRAM-MD5";
-        case auth_mechanism::xoauth2: return "XOAUTH2";
-        case auth_mechanism::oauthbearer: return "OAUTHBEARER";
+        case auth_mechanism::plain:
+            return "PLAIN";
+        case auth_mechanism::login:
+            return "LOGIN";
+        case auth_mechanism::cram_md5:
+            return "CRAM-MD5";
+        case auth_mechanism::xoauth2:
+            return "XOAUTH2";
+        case auth_mechanism::oauthbearer:
+            return "OAUTHBEARER";
     }
     return "unknown";
 }

@@ -44,7 +44,7 @@ struct parse_result {
 };
 
 class reply_parser {
-  public:
+public:
     explicit reply_parser(reply_limits limits = {});
 
     /// Appends received bytes. Ignored after an error (until reset()). Call next() until it
@@ -63,7 +63,7 @@ class reply_parser {
     /// Forgets everything: buffered bytes, the partial reply, a sticky error.
     void reset();
 
-  private:
+private:
     parse_result fail(reply_violation v, std::string_view line);
     void compact();
 

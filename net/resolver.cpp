@@ -174,7 +174,7 @@ bool ready_now(int fd, bool read) {
 // One lookup on its own channel. Every handler holds a shared_ptr to it, so the channel is
 // destroyed only after the last handler has run (or been dropped with its io_context).
 class lookup : public std::enable_shared_from_this<lookup> {
-  public:
+public:
     lookup(strand_type strand, address_family family)
         : strand_(std::move(strand)),
           family_(family),
@@ -267,7 +267,7 @@ class lookup : public std::enable_shared_from_this<lookup> {
         co_return std::move(outcome_);
     }
 
-  private:
+private:
     struct watcher {
         watcher(const strand_type& strand, std::uint64_t watcher_id)
             : descriptor(strand), id(watcher_id) {}

@@ -81,7 +81,7 @@ std::string sanitize_for_display(std::string_view untrusted, std::size_t max_byt
         } else if (c >= 0x20 && c < 0x7F) {
             unit = static_cast<char>(c);
             ++i;
-        } else if (c < 0x80) {
+        } else if (c < 0x80) {  // NOLINT(bugprone-branch-clone): ASCII controls, kept apart
             append_escaped(unit, untrusted.substr(i, 1));
             ++i;
         } else if (const std::size_t n = utf8_length(untrusted, i); n == 0) {

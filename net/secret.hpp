@@ -8,7 +8,7 @@
 namespace smtp_probe {
 
 class secret {
-  public:
+public:
     secret() = default;
     explicit secret(std::string value) : value_(std::move(value)) {}
     secret(const secret&) = delete;
@@ -23,7 +23,7 @@ class secret {
     [[nodiscard]] secret clone() const { return secret(value_); }
     void clear();
 
-  private:
+private:
     std::string value_;
 };
 

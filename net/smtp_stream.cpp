@@ -28,7 +28,7 @@ bool is_ip_literal(std::string_view host) {
 
 }  // namespace
 
-smtp_stream::smtp_stream(asio::any_io_executor ex, asio::ssl::context& tls_context)
+smtp_stream::smtp_stream(const asio::any_io_executor& ex, asio::ssl::context& tls_context)
     : tls_context_(tls_context), socket_(ex), timer_(ex) {}
 
 smtp_stream::~smtp_stream() {

@@ -33,7 +33,7 @@ class smtp_stream {
 public:
     using tcp = boost::asio::ip::tcp;
 
-    smtp_stream(boost::asio::any_io_executor ex, boost::asio::ssl::context& tls_context);
+    smtp_stream(const boost::asio::any_io_executor& ex, boost::asio::ssl::context& tls_context);
     smtp_stream(const smtp_stream&) = delete;
     smtp_stream& operator=(const smtp_stream&) = delete;
     ~smtp_stream();
@@ -50,7 +50,8 @@ public:
 
     /// Reads until one complete reply is parsed, the timeout passes, or the peer breaks the
     /// protocol. A reply already buffered is returned without reading.
-    [[nodiscard]] boost::asio::awaitable<reply_outcome> read_reply(std::chrono::milliseconds timeout);
+    [[nodiscard]] boost::asio::awaitable<reply_outcome> read_reply(
+        std::chrono::milliseconds timeout);
 
     /// Writes all of `bytes`.
     [[nodiscard]] boost::asio::awaitable<boost::system::error_code> write(

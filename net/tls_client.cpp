@@ -18,7 +18,7 @@ namespace ssl = boost::asio::ssl;
 namespace {
 
 // Bounds on what a hostile server can make us process: certificate list size and chain depth.
-constexpr long max_cert_list_bytes = 256 * 1024;
+constexpr long max_cert_list_bytes = 256L * 1024;
 constexpr int max_verify_depth = 10;
 constexpr std::size_t max_names = 256;
 

@@ -34,7 +34,8 @@ struct tls_context_result {
 /// Reads the peer's leaf certificate and verifies its chain against the context's trust store,
 /// ignoring dates (the dates are judged by certificate_rules). `host` is the name asked for.
 /// Returns nullopt when the peer sent no certificate.
-[[nodiscard]] std::optional<certificate_facts> read_certificate_facts(SSL* ssl, std::string_view host,
+[[nodiscard]] std::optional<certificate_facts> read_certificate_facts(SSL* ssl,
+                                                                      std::string_view host,
                                                                       std::int64_t now);
 
 }  // namespace smtp_probe

@@ -19,7 +19,7 @@ std::string clean(std::string_view untrusted) {
 }
 
 class painter {
-  public:
+public:
     explicit painter(bool on) : on_(on) {}
     [[nodiscard]] std::string operator()(std::string_view sgr, std::string_view text) const {
         if (!on_) {
@@ -28,7 +28,7 @@ class painter {
         return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
     }
 
-  private:
+private:
     bool on_;
 };
 

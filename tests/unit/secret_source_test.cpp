@@ -19,7 +19,7 @@ namespace {
 
 /// A file under /tmp holding `content`, removed at the end of the test.
 class temp_file {
-  public:
+public:
     explicit temp_file(const std::string& content) {
         char name[] = "/tmp/sp_secret_test_XXXXXX";
         const int fd = ::mkstemp(name);
@@ -34,7 +34,7 @@ class temp_file {
     ~temp_file() { ::unlink(path_.c_str()); }
     [[nodiscard]] const std::string& path() const { return path_; }
 
-  private:
+private:
     std::string path_;
 };
 
@@ -159,7 +159,7 @@ namespace {
 
 /// Puts the slave side of a pseudo-terminal on stdin for the length of a test.
 class pty_stdin {
-  public:
+public:
     pty_stdin() {
         REQUIRE(::openpty(&master_, &slave_, nullptr, nullptr, nullptr) == 0);
         saved_stdin_ = ::dup(STDIN_FILENO);
@@ -207,7 +207,7 @@ class pty_stdin {
         return out;
     }
 
-  private:
+private:
     int master_ = -1;
     int slave_ = -1;
     int saved_stdin_ = -1;
