@@ -312,6 +312,8 @@ private:
         if (out.violation != reply_violation::none) {
             rec.error_text =
                 fmt::format("{}: {}", violation_name(out.violation), shown(out.offending));
+        } else if (!out.offending.empty()) {
+            rec.error_text = shown(out.offending);
         } else {
             rec.error_text = shown(out.error.message());
         }
@@ -327,6 +329,15 @@ private:
     asio::awaitable<reply_outcome> exchange(std::string_view bytes, std::string display) {
         note(transcript_direction::sent, std::move(display));
         reply_outcome out;
+        // Without PIPELINING (we never use it) every reply answers one command (RFC 5321
+        // section 4.1.4): bytes waiting before a command is sent would pair every later reply
+        // with the wrong command.
+        if (stream_->buffered() > 0) {
+            out.error = make_error_code(probe_errc::protocol_violation);
+            out.offending =
+                fmt::format("{} unsolicited bytes before the command", stream_->buffered());
+            co_return out;
+        }
         out.error = co_await stream_->write(bytes, bounded(request_.timeouts.reply));
         if (out.error) {
             co_return out;

@@ -30,7 +30,7 @@ lab_dns_config() {  # STATE PORT
 
 lab_dns_start() {  # STATE
   local state=$1 pid
-  if ! setsid dnsmasq --conf-file="$state/dnsmasq.conf" </dev/null >"$state/dnsmasq-start.out" 2>&1
+  if ! setsid dnsmasq --conf-file="$state/dnsmasq.conf" </dev/null >"$state/dnsmasq-start.out" 2>&1 9>&-
   then
     cat "$state/dnsmasq-start.out" >&2
     lab_log_tail "dnsmasq log" "$state/dnsmasq.log"

@@ -42,7 +42,7 @@ CONF
 
 lab_dovecot_start() {  # STATE
   local state=$1 dir=$1/dovecot pid i
-  if ! setsid dovecot -c "$dir/dovecot.conf" </dev/null >"$state/dovecot-start.out" 2>&1; then
+  if ! setsid dovecot -c "$dir/dovecot.conf" </dev/null >"$state/dovecot-start.out" 2>&1 9>&-; then
     cat "$state/dovecot-start.out" >&2
     lab_log_tail "Dovecot log" "$state/dovecot.log"
     lab_fail "Dovecot did not start"

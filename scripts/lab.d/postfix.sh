@@ -157,10 +157,10 @@ lab_postfix_service() {
 lab_postfix_cmd() {  # STATE ACTION
   local conf=$1/postfix
   if command -v script >/dev/null; then
-    script -qec "postfix -c '$conf' $2" /dev/null </dev/null | tr -d '\r'
+    script -qec "postfix -c '$conf' $2" /dev/null </dev/null 9>&- | tr -d '\r'
     return "${PIPESTATUS[0]}"
   fi
-  postfix -c "$conf" "$2" </dev/null
+  postfix -c "$conf" "$2" </dev/null 9>&-
 }
 
 lab_postfix_start() {  # STATE

@@ -32,7 +32,7 @@ bool names_a_path(std::string_view arg) {
            lower.find("ca_path") != std::string::npos;
 }
 
-void check_command(const check_command& cmd) {
+void check_accepted(const check_command& cmd) {
     const auto& r = cmd.request;
     SP_FUZZ_CHECK(!r.host.empty());
     SP_FUZZ_CHECK(r.port != 0);
@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto result = parse_command_line(static_cast<int>(argv.size()), argv.data(), env);
     if (const auto* cmd = std::get_if<check_command>(&result)) {
-        check_command(*cmd);
+        check_accepted(*cmd);
     } else if (const auto* help = std::get_if<cli_help>(&result)) {
         SP_FUZZ_CHECK(!help->text.empty());
     } else {
