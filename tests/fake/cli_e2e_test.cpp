@@ -1,0 +1,214 @@
+// The real smtp-probe binary against scripted servers: what a user types, what they read, and
+// the exit code a scheduler sees — in JSON, in English and in Chinese.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/test_certs.hpp"
+
+using namespace std::chrono_literals;
+using smtp_probe::fake::fake_smtp_server;
+using smtp_probe::fake::leaf_kind;
+using smtp_probe::fake::script;
+using smtp_probe::fake::server_options;
+using smtp_probe::fake::test_pki;
+
+namespace {
+
+constexpr std::string_view password = "e2e-Secret-9f3c";
+
+struct run_result {
+    int exit_code = -1;
+    std::string out;
+};
+
+/// Runs the binary with `args` (shell words, none from the server), stdout captured, stderr
+/// kept apart in a second capture when asked.
+run_result run_probe(const std::string& args, bool capture_stderr = false) {
+    setenv("SP_E2E_PASSWORD", std::string(password).c_str(), 1);
+    const std::string command = std::string(SMTP_PROBE_BINARY) + " " + args +
+                                (capture_stderr ? " 2>&1 >/dev/null" : " 2>/dev/null");
+    run_result r;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    std::array<char, 4096> buffer{};
+    std::size_t n = 0;
+    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+        r.out.append(buffer.data(), n);
+    }
+    const int status = pclose(pipe);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+script starttls_then(std::string auth_reply, std::string rcpt_reply = "250 2.1.5 Ok\r\n") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250 STARTTLS\r\n")
+        .expect("STARTTLS")
+        .send("220 2.0.0 Ready to start TLS\r\n")
+        .start_tls()
+        .expect("EHLO")
+        .send("250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 10240000\r\n")
+        .auth(std::move(auth_reply))
+        .respond("250 2.0.0 Ok\r\n", {{"RCPT", std::move(rcpt_reply)}});
+    return s;
+}
+
+std::string common_args(std::uint16_t port, const test_pki& pki) {
+    return "check 127.0.0.1 --port " + std::to_string(port) +
+           " --security starttls --user billing@example.test --password-env SP_E2E_PASSWORD"
+           " --timeout 3s --helo probe.test --ca-file " +
+           pki.ca_file();
+}
+
+boost::json::object parse_object(const std::string& text) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    INFO(text);
+    REQUIRE_FALSE(ec);
+    REQUIRE(v.is_object());
+    return v.as_object();
+}
+
+}  // namespace
+
+TEST_CASE("535 over STARTTLS: JSON names auth_failed / bad_credentials, exit 2, no secret") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(starttls_then("535 5.7.8 Error: authentication failed\r\n"), o);
+    const auto r = run_probe(common_args(server.port(), pki) + " --format json --transcript");
+    CHECK(r.exit_code == 2);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("ok") == false);
+    CHECK(json.at("category") == "auth_failed");
+    CHECK(json.at("cause") == "bad_credentials");
+    CHECK(json.at("underlying_cause").is_null());
+    bool auth_failed = false;
+    for (const auto& check : json.at("checks").as_array()) {
+        if (check.at("name") == "auth") {
+            auth_failed = check.at("status") == "fail";
+        }
+    }
+    CHECK(auth_failed);
+    CHECK(json.at("transcript").as_array().size() > 4);
+    CHECK(r.out.find(password) == std::string::npos);
+    CHECK(r.out.find("<redacted>") != std::string::npos);
+}
+
+TEST_CASE("the same failure in Chinese and in English text") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(starttls_then("535 5.7.8 Error: authentication failed\r\n"), o);
+    const auto zh = run_probe(common_args(server.port(), pki) + " --lang zh --color never");
+    CHECK(zh.exit_code == 2);
+    CHECK(zh.out.find("身份验证失败") != std::string::npos);
+    CHECK(zh.out.find("[bad_credentials]") != std::string::npos);
+    CHECK(zh.out.find("SMTP 密码") != std::string::npos);
+    const auto en = run_probe(common_args(server.port(), pki) + " --lang en --color never");
+    CHECK(en.exit_code == 2);
+    CHECK(en.out.find("Authentication failed") != std::string::npos);
+    CHECK(en.out.find("[bad_credentials]") != std::string::npos);
+    CHECK(en.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a healthy server: exit 0, every phase passes") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+    const auto r = run_probe(common_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 0);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("ok") == true);
+    CHECK(json.at("category") == "ok");
+    CHECK(json.at("cause").is_null());
+    CHECK(json.at("warnings").as_array().empty());
+    CHECK(json.find("transcript") == json.end());
+    for (const auto& check : json.at("checks").as_array()) {
+        CAPTURE(boost::json::serialize(check));
+        CHECK((check.at("status") == "pass" || check.at("status") == "skip"));
+    }
+}
+
+TEST_CASE("RCPT refused with 553 5.7.1 not owned: data_not_accepted / sender_not_owned") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(
+        starttls_then("235 2.7.0 Authentication successful\r\n",
+                      "553 5.7.1 <billing@example.test>: Sender address rejected: not owned by "
+                      "user billing\r\n"),
+        o);
+    const auto r = run_probe(common_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 2);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("category") == "data_not_accepted");
+    CHECK(json.at("cause") == "sender_not_owned");
+}
+
+TEST_CASE("a certificate expiring in 3 days: exit 1 with cert_expiring") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::expiring_soon);
+    fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+    const auto r = run_probe(common_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 1);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("ok") == true);
+    bool expiring = false;
+    for (const auto& w : json.at("warnings").as_array()) {
+        expiring = expiring || w.at("cause") == "cert_expiring";
+    }
+    CHECK(expiring);
+}
+
+TEST_CASE("--all-addresses: the summary form with one result per address") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+    const auto r = run_probe(common_args(server.port(), pki) + " --format json --all-addresses");
+    CHECK(r.exit_code == 0);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("ok") == true);
+    REQUIRE(json.at("results").is_array());
+    CHECK(json.at("results").as_array().size() == 1);
+}
+
+TEST_CASE("bad arguments: exit 3 and one sentence naming the value") {
+    const auto port = run_probe("check 127.0.0.1 --port 70000", true);
+    CHECK(port.exit_code == 3);
+    CHECK(port.out.find("70000") != std::string::npos);
+    const auto mode = run_probe("check 127.0.0.1 --security sometimes", true);
+    CHECK(mode.exit_code == 3);
+    CHECK(mode.out.find("sometimes") != std::string::npos);
+    const auto argv_password = run_probe("check 127.0.0.1 --user u --password hunter2", true);
+    CHECK(argv_password.exit_code == 3);
+    CHECK(argv_password.out.find("hunter2") == std::string::npos);
+    const auto missing_ca =
+        run_probe("check 127.0.0.1 --ca-file /nonexistent/ca.pem --format json", true);
+    CHECK(missing_ca.exit_code == 3);
+    CHECK(missing_ca.out.find("/nonexistent/ca.pem") != std::string::npos);
+}
+
+TEST_CASE("a closed port: connect_host / tcp_refused with exit 2") {
+    const auto port = smtp_probe::fake::closed_port();
+    const auto r = run_probe("check 127.0.0.1 --port " + std::to_string(port) +
+                             " --security none --format json");
+    CHECK(r.exit_code == 2);
+    const auto json = parse_object(r.out);
+    CHECK(json.at("category") == "connect_host");
+    CHECK(json.at("cause") == "tcp_refused");
+}
