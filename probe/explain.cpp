@@ -837,6 +837,7 @@ std::optional<std::string> suggested_check(const std::vector<explain_match>& mat
 
 log_explanation explain_log(std::string_view text, const log_limits& limits) {
     log_explanation out;
+    out.limits = limits;
     if (text.size() > limits.max_bytes) {
         text = text.substr(0, limits.max_bytes);
         out.truncated = true;

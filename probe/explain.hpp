@@ -101,6 +101,7 @@ struct log_explanation {
     std::vector<explained_line> lines;  ///< lines that matched, one per distinct meaning
     std::size_t lines_read = 0;
     bool truncated = false;  ///< the excerpt exceeded the limits; the rest was not read
+    log_limits limits;       ///< the limits applied
 };
 
 /// Explains each line of an excerpt (LF or CRLF separated); lines with the same matches, cause
