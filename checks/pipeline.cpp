@@ -761,25 +761,8 @@ private:
             add_warning(warning_kind::sender_differs_from_login,
                         fmt::format("{} ≠ {}", shown(*from), shown(*request_.user)));
         }
-        auto& rec = begin(phase::mail_from);
-        const auto line = smtp_cmd::mail_from(*from);
-        if (!line) {
-            fail(rec, probe_errc::sender_unknown, "the From address contains CR, LF or NUL");
-            co_return false;
-        }
-        auto out = co_await command(*line);
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        if (out.reply.code != 250) {
-            fail(rec, cause_for_reply(phase::mail_from, out.reply, context()),
-                 shown(out.reply.summary()));
-            co_return false;
-        }
-        pass(rec, shown(out.reply.summary()));
-        co_return true;
+        co_return co_await envelope_step(phase::mail_from, smtp_cmd::mail_from(*from),
+                                         probe_errc::sender_unknown);
     }
 
     asio::awaitable<bool> rcpt() {
@@ -788,10 +771,17 @@ private:
             skip(phase::rcpt, skip_reason::no_recipient);
             co_return true;
         }
-        auto& rec = begin(phase::rcpt);
-        const auto line = smtp_cmd::rcpt_to(*to);
+        co_return co_await envelope_step(phase::rcpt, smtp_cmd::rcpt_to(*to),
+                                         probe_errc::recipient_rejected);
+    }
+
+    /// MAIL FROM or RCPT TO: one command, 250 (or 251 for RCPT, RFC 5321 section 3.4) passes.
+    /// `line` is empty when the address could not go into a command (CR, LF, NUL, brackets).
+    asio::awaitable<bool> envelope_step(phase p, std::optional<std::string> line,
+                                        probe_errc unusable_address) {
+        auto& rec = begin(p);
         if (!line) {
-            fail(rec, probe_errc::recipient_rejected, "the recipient contains CR, LF or NUL");
+            fail(rec, unusable_address, "the address contains characters SMTP cannot carry");
             co_return false;
         }
         auto out = co_await command(*line);
@@ -800,9 +790,9 @@ private:
             co_return false;
         }
         rec.reply = out.reply;
-        if (out.reply.code != 250 && out.reply.code != 251) {
-            fail(rec, cause_for_reply(phase::rcpt, out.reply, context()),
-                 shown(out.reply.summary()));
+        const bool accepted = out.reply.code == 250 || (p == phase::rcpt && out.reply.code == 251);
+        if (!accepted) {
+            fail(rec, cause_for_reply(p, out.reply, context()), shown(out.reply.summary()));
             co_return false;
         }
         pass(rec, shown(out.reply.summary()));
