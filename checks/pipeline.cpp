@@ -608,13 +608,15 @@ private:
         auto& rec = begin(phase::tls);
         const auto ec =
             co_await stream_->handshake(request_.host, bounded(request_.timeouts.reply));
-        result_.round_trips += 2;
         if (ec) {
+            ++result_.round_trips;
             rec.error_text = shown(ec.message());
             fail(rec, cause_of(phase::tls, ec), rec.error_text);
             co_return false;
         }
         rec.tls = read_tls_facts(stream_->native_tls());
+        // A full handshake costs two round trips before TLS 1.3 and one with it (RFC 8446 2).
+        result_.round_trips += rec.tls->version == "TLSv1.3" ? 1 : 2;
         pass(rec, fmt::format("{} {}", rec.tls->version, rec.tls->cipher));
         co_return true;
     }

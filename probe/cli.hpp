@@ -1,5 +1,6 @@
 // The command line: `smtp-probe check HOST [options]` read into a probe_request and output
-// options. Subcommands (check now; diagnose, explain, serve later) share one CLI11 app.
+// options, `smtp-probe explain [TEXT]` into an explain_command. Subcommands (check and explain
+// now; diagnose, serve later) share one CLI11 app.
 #pragma once
 
 #include <cstdlib>
@@ -30,6 +31,18 @@ struct check_command {
     std::vector<std::string> notices;  ///< warnings for stderr, e.g. implicit TLS on port 25
 };
 
+/// `smtp-probe explain [TEXT]`: what a line of WHMCS System Logs (or a category id) means.
+struct explain_command {
+    enum class source {
+        argument,        ///< TEXT was given (its words joined by single spaces)
+        standard_input,  ///< no TEXT and stdin is not a terminal: a pasted excerpt
+        category_list,   ///< no TEXT at a terminal: list the categories
+    };
+    source from = source::category_list;
+    std::string text;
+    output_options output;  ///< fmt, lang and color are used
+};
+
 struct cli_error {
     std::string message;  ///< one sentence: what was wrong and what is accepted
     std::string usage;    ///< help text to print after the message, or empty
@@ -39,7 +52,7 @@ struct cli_help {
     std::string text;  ///< --help / --version output; exit 0
 };
 
-using cli_result = std::variant<check_command, cli_help, cli_error>;
+using cli_result = std::variant<check_command, explain_command, cli_help, cli_error>;
 
 /// Environment lookup and prompting are injected so that tests need no real environment or
 /// terminal. The prompt is used only when stdin_is_terminal is true.

@@ -30,6 +30,13 @@ userdb {
   driver = static
   args = uid=nobody gid=nogroup home=/nonexistent
 }
+# No growing delay for an address after failed logins (auth penalty): the tests log in wrongly
+# on purpose, and every probe comes from loopback.
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
 service auth {
   unix_listener $state/postfix-queue/private/auth {
     mode = 0660

@@ -32,6 +32,8 @@ myorigin = \$mydomain
 mydestination = \$mydomain
 mynetworks = 127.0.0.0/8 [::1]/128
 smtpd_banner = \$myhostname ESMTP smtp-probe lab
+# No reverse lookup of the client: it would ask the system's resolver, off the machine.
+smtpd_peername_lookup = no
 
 # Accept any local recipient and discard every message, whatever its destination: the lab
 # never delivers, relays or bounces anything to anyone.
