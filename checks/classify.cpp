@@ -547,10 +547,12 @@ bool target_is_this_machine(const redirect_evidence& e, const std::vector<std::s
         among(target, locals)) {
         return true;
     }
+    // A name that resolves to one of this machine's own addresses asks for this machine. A name
+    // that resolves to loopback does not: nothing outside /etc/hosts or a lab does that, and a
+    // hosts entry sending the mail server's name to 127.0.0.1 is a redirect to this machine too.
     return std::any_of(e.target_addresses.begin(), e.target_addresses.end(),
                        [&](const std::string& address) {
-                           const auto a = normalized_name(without_port(address));
-                           return loopback_literal(a) || among(a, locals);
+                           return among(normalized_name(without_port(address)), locals);
                        });
 }
 

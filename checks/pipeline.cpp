@@ -287,8 +287,9 @@ private:
 
     /// A phase timeout, cut to what is left of the whole-probe deadline.
     [[nodiscard]] milliseconds bounded(milliseconds timeout) const {
-        const auto left =
-            std::chrono::duration_cast<milliseconds>(deadline_at_ - clock_type::now());
+        // Rounded up, so that a phase cut by the deadline ends at or after it and is reported
+        // as deadline_exceeded, not as the phase's own timeout.
+        const auto left = std::chrono::ceil<milliseconds>(deadline_at_ - clock_type::now());
         return std::max(milliseconds{0}, std::min(timeout, left));
     }
 
@@ -326,7 +327,8 @@ private:
     /// Sends one command and reads its reply. `display` is what the transcript shows.
     /// `bytes` must outlive the co_await (callers pass locals or temporaries of the awaiting
     /// full-expression); `display` is owned, since it is often built on the fly.
-    asio::awaitable<reply_outcome> exchange(std::string_view bytes, std::string display) {
+    asio::awaitable<reply_outcome> exchange(std::string_view bytes, std::string display,
+                                            bool trailing_bytes_allowed = false) {
         note(transcript_direction::sent, std::move(display));
         reply_outcome out;
         // Without PIPELINING (we never use it) every reply answers one command (RFC 5321
@@ -346,6 +348,11 @@ private:
         ++result_.round_trips;
         if (!out.error) {
             note_reply(out.reply);
+            if (!trailing_bytes_allowed && stream_->buffered() > 0) {
+                out.error = make_error_code(probe_errc::protocol_violation);
+                out.offending =
+                    fmt::format("{} unsolicited bytes after the reply", stream_->buffered());
+            }
         }
         co_return out;
     }
@@ -435,8 +442,13 @@ private:
         if (!stream_->tls_active() && sniff_tls_when_greeting_is_slow(request_.port) &&
             sniff_after < full) {
             out = co_await stream_->read_reply(bounded(sniff_after));
-            if (out.error == probe_errc::reply_timeout && stream_->bytes_received() == 0 &&
+            if (out.error == probe_errc::reply_timeout && stream_->bytes_received() > 0 &&
                 !deadline_passed()) {
+                // Some of the greeting came: a slow server, not a TLS port. Wait out the rest
+                // of the reply timeout; the parser keeps the partial line.
+                out = co_await stream_->read_reply(bounded(full - sniff_after));
+            } else if (out.error == probe_errc::reply_timeout && stream_->bytes_received() == 0 &&
+                       !deadline_passed()) {
                 note(transcript_direction::info,
                      "no greeting yet; trying a TLS handshake on a second connection");
                 const auto rest = bounded(full - sniff_after);
@@ -481,8 +493,7 @@ private:
             if (out.error == probe_errc::reply_timeout && !deadline_passed()) {
                 rec.error_text = fmt::format("{} bytes received", stream_->bytes_received());
                 fail(rec, probe_errc::greeting_timeout,
-                     fmt::format("no greeting within {} ms ({} bytes received)", full.count(),
-                                 stream_->bytes_received()));
+                     fmt::format("{} ms, {} bytes", full.count(), stream_->bytes_received()));
                 co_return false;
             }
             fail_io(rec, out);
@@ -490,6 +501,13 @@ private:
         }
         note_reply(out.reply);
         rec.reply = out.reply;
+        if (stream_->buffered() > 0) {
+            // RFC 5321 section 4.3.1: after the greeting the server waits for the client.
+            rec.error_text =
+                fmt::format("{} unsolicited bytes after the greeting", stream_->buffered());
+            fail(rec, probe_errc::protocol_violation, rec.error_text);
+            co_return false;
+        }
         const auto judgement = judge_greeting(out.reply);
         if (judgement.status == phase_status::fail) {
             fail(rec, judgement.cause.value_or(probe_errc::protocol_violation),
@@ -574,7 +592,9 @@ private:
                 break;
         }
         auto& rec = begin(phase::starttls);
-        auto out = co_await command(smtp_cmd::starttls());
+        // The STARTTLS 220 gets its own check below, with its own words.
+        const auto starttls_line = smtp_cmd::starttls();
+        auto out = co_await exchange(starttls_line, strip_crlf(starttls_line), true);
         if (out.error) {
             fail_io(rec, out);
             co_return false;
@@ -611,7 +631,14 @@ private:
         if (ec) {
             ++result_.round_trips;
             rec.error_text = shown(ec.message());
-            fail(rec, cause_of(phase::tls, ec), rec.error_text);
+            auto cause = cause_of(phase::tls, ec);
+            // "Wrong version number" means plaintext where TLS was expected. Right after the
+            // server agreed to STARTTLS that is a broken handshake, not a port/mode mismatch.
+            if (cause == probe_errc::port_mode_mismatch &&
+                request_.security != security_mode::tls) {
+                cause = probe_errc::tls_handshake_failed;
+            }
+            fail(rec, cause, rec.error_text);
             co_return false;
         }
         rec.tls = read_tls_facts(stream_->native_tls());

@@ -12,6 +12,7 @@
 
 #include "checks/pipeline.hpp"
 #include "probe/cli.hpp"
+#include "probe/explain_run.hpp"
 #include "probe/i18n.hpp"
 #include "probe/local_names.hpp"
 #include "probe/report_json.hpp"
@@ -61,10 +62,7 @@ int run_check_command(check_command& cmd) {
     auto& request = cmd.request;
     request.local_names = local_host_names();
     if (request.helo_name.empty()) {
-        // RFC 5321 section 4.1.1.1: EHLO carries the client's fully qualified name.
-        request.helo_name = request.local_names.size() > 1 ? request.local_names[1]
-                            : request.local_names.empty()  ? std::string("localhost")
-                                                           : request.local_names.front();
+        request.helo_name = helo_name_from(request.local_names);
     }
     auto log = make_logger(cmd.output);
     std::vector<probe_result> results;
@@ -116,6 +114,10 @@ int run_app(int argc, const char* const* argv) {
         return static_cast<int>(exit_status::cannot_run);
     }
     try {
+        if (auto* explain = std::get_if<explain_command>(&parsed)) {
+            return run_explain(*explain, use_color(explain->output.color), std::cin, std::cout,
+                               std::cerr);
+        }
         return run_check_command(std::get<check_command>(parsed));
     } catch (const std::exception& e) {
         // Never a crash: whatever escaped is reported in one sentence.

@@ -61,6 +61,10 @@ cli_error fail(std::string message) {
     return cli_error{std::move(message), {}};
 }
 
+std::string help_hint_explain() {
+    return " (see smtp-probe explain --help)";
+}
+
 // A password or token typed into argv is visible to every user through the process list and
 // stays in the shell history, so there is no option for it. Checked before CLI11 sees argv so
 // that the value never appears in any message.
@@ -340,7 +344,7 @@ struct credential_plan {
 };
 
 class check_builder {
-  public:
+public:
     check_builder(const check_options& o, const cli_environment& env) : o_(o), env_(env) {}
 
     cli_result build() {
@@ -355,7 +359,7 @@ class check_builder {
         return std::move(cmd_);
     }
 
-  private:
+private:
     using problem = std::optional<std::string>;
 
     problem read_target() {
@@ -712,6 +716,116 @@ class check_builder {
 };
 
 // ---------------------------------------------------------------------------------------------
+// `explain`: a line from WHMCS System Logs, a category id, or nothing (stdin, or the list).
+
+struct explain_options_cli {
+    CLI::App* app = nullptr;
+    CLI::Option* text = nullptr;
+    CLI::Option* format = nullptr;
+    CLI::Option* lang = nullptr;
+    CLI::Option* color = nullptr;
+};
+
+explain_options_cli add_explain_command(CLI::App& root) {
+    explain_options_cli o;
+    auto* app = root.add_subcommand("explain",
+                                    "Say what a line from WHMCS System Logs means: its WHMCS error "
+                                    "category, the cause when the line names one, and what to do.");
+    o.app = app;
+    app->allow_extras(true);
+    app->footer(
+        "Examples:\n"
+        "  smtp-probe explain \"SMTP Error: Could not authenticate.\"\n"
+        "  smtp-probe explain auth_failed\n"
+        "  smtp-probe explain < system-log-excerpt.txt\n"
+        "\n"
+        "Without TEXT, a log excerpt is read from stdin (at most 200 lines, 64 KiB); at a\n"
+        "terminal the categories are listed. Exit code: 0 something was recognised, 2 nothing\n"
+        "was, 3 bad arguments.");
+    o.text = app->add_option("TEXT",
+                             "A line from System Logs (quote it), or a category id such as "
+                             "auth_failed")
+                 ->type_name("")
+                 ->expected(1, -1)
+                 ->allow_extra_args(true);  // every word, also after --
+    const std::string output = "Output";
+    o.format = app->add_option("--format")
+                   ->description("text|json (default text)")
+                   ->type_name("FMT")
+                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+                   ->group(output);
+    o.lang = app->add_option("--lang")
+                 ->description("zh|en (default: from LC_ALL, LC_MESSAGES, LANG)")
+                 ->type_name("LANG")
+                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+                 ->group(output);
+    o.color = app->add_option("--color")
+                  ->description("auto|always|never (default auto)")
+                  ->type_name("WHEN")
+                  ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
+                  ->group(output);
+    return o;
+}
+
+cli_result build_explain(const explain_options_cli& o, const cli_environment& env) {
+    for (const auto& extra : o.app->remaining()) {
+        if (extra.size() > 1 && extra.front() == '-' && extra != "--") {
+            return fail("unknown option " + quote_value(option_name(extra)) +
+                        "; a line that starts with '-' goes after --, as in smtp-probe explain -- "
+                        "\"-ERR ...\"" +
+                        help_hint_explain());
+        }
+    }
+    explain_command cmd;
+    std::string text;
+    for (const auto& word : o.text->results()) {
+        if (!text.empty()) {
+            text += ' ';
+        }
+        text += word;
+    }
+    if (!o.text->results().empty()) {
+        cmd.from = explain_command::source::argument;
+        cmd.text = std::move(text);
+    } else {
+        cmd.from = env.stdin_is_terminal ? explain_command::source::category_list
+                                         : explain_command::source::standard_input;
+    }
+    auto& out = cmd.output;
+    if (const auto value = given(o.format)) {
+        const auto word = lower(*value);
+        if (word != "text" && word != "json") {
+            return fail("--format: " + quote_value(*value) +
+                        " is not an output format; use text or json");
+        }
+        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+    }
+    if (const auto value = given(o.lang)) {
+        out.lang = lower(*value);
+        if (out.lang != "zh" && out.lang != "en") {
+            return fail("--lang: " + quote_value(*value) +
+                        " is not a language of the report; use zh or en");
+        }
+    } else {
+        out.lang = language_from_environment(env);
+    }
+    if (const auto value = given(o.color)) {
+        const auto word = lower(*value);
+        if (word == "auto") {
+            out.color = output_options::color_mode::automatic;
+        } else if (word == "always") {
+            out.color = output_options::color_mode::always;
+        } else if (word == "never") {
+            out.color = output_options::color_mode::never;
+        } else {
+            return fail("--color: " + quote_value(*value) +
+                        " is not a colour mode; use auto, always or never");
+        }
+    }
+    return cmd;
+}
+
+// ---------------------------------------------------------------------------------------------
 // CLI11 errors and leftovers, in our words.
 
 std::string help_hint(const CLI::App* sub) {
@@ -749,7 +863,8 @@ std::optional<cli_error> leftover_problem(const std::vector<std::string>& extras
         }
         if (sub == nullptr) {
             return fail("unknown command " + quote_value(extra) +
-                        "; the command is check, as in smtp-probe check mail.example.com");
+                        "; the commands are check, as in smtp-probe check mail.example.com, and "
+                        "explain, as in smtp-probe explain auth_failed");
         }
         // Only a number is repeated back: a stray word could be a password typed in the wrong
         // place.
@@ -793,9 +908,12 @@ cli_result parse_command_line(int argc, const char* const* argv, const cli_envir
     CLI::App root{"Probe an SMTP server the way WHMCS uses it and name what fails.",
                   std::string(program)};
     root.allow_extras(true);
-    root.footer("Run smtp-probe check --help for the options of check.");
+    root.footer(
+        "Run smtp-probe check --help or smtp-probe explain --help for the options of each "
+        "command.");
     auto* root_version = root.add_flag("--version")->description("Print the version and exit");
     const auto check = add_check_command(root);
+    const auto explain = add_explain_command(root);
 
     const char* const fallback[] = {program.data()};
     try {
@@ -831,7 +949,12 @@ cli_result parse_command_line(int argc, const char* const* argv, const cli_envir
         }
         return check_builder(check, env).build();
     }
-    return cli_error{"no command given; use smtp-probe check HOST [options]", root.help()};
+    if (explain.app->parsed()) {
+        return build_explain(explain, env);
+    }
+    return cli_error{
+        "no command given; use smtp-probe check HOST [options] or smtp-probe explain [TEXT]",
+        root.help()};
 }
 
 }  // namespace smtp_probe

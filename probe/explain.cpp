@@ -6,46 +6,24 @@
 #include <initializer_list>
 
 #include "checks/classify.hpp"
-#include "net/reply_parser.hpp"
+#include "probe/text_scan.hpp"
 
 namespace smtp_probe {
 namespace {
 
 using fc = failure_category;
 using pe = probe_errc;
+using namespace text_scan;
 
 // ---- The views of a line the rules read ----
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool is_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-bool is_alnum(char c) {
-    const char l = ascii_lower(c);
-    return is_digit(c) || (l >= 'a' && l <= 'z');
-}
 
 std::string_view bounded(std::string_view line) {
     return line.substr(0, std::min(line.size(), max_explained_line));
 }
 
-/// ASCII lower case, byte for byte: positions in it are positions in the line.
-std::string lowered(std::string_view line) {
-    std::string out(line);
-    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-    return out;
-}
-
 /// Lower case without any blank, full-width ：，（） as their ASCII forms and the ideographic
-/// space dropped, so that "SMTP 错误：无法连接到 SMTP 主机" and "SMTP错误:无法连接到SMTP主机" read alike.
+/// space dropped, so that "SMTP 错误：无法连接到 SMTP 主机" and "SMTP错误:无法连接到SMTP主机" read
+/// alike.
 std::string squeezed(std::string_view line) {
     std::string out;
     out.reserve(line.size());
@@ -57,8 +35,11 @@ std::string squeezed(std::string_view line) {
         if (i + 2 < line.size() && static_cast<unsigned char>(c) == 0xEF &&
             static_cast<unsigned char>(line[i + 1]) == 0xBC) {
             const auto third = static_cast<unsigned char>(line[i + 2]);
-            const char ascii = third == 0x9A ? ':' : third == 0x8C ? ',' : third == 0x88 ? '(' :
-                               third == 0x89 ? ')' : '\0';
+            const char ascii = third == 0x9A   ? ':'
+                               : third == 0x8C ? ','
+                               : third == 0x88 ? '('
+                               : third == 0x89 ? ')'
+                                               : '\0';
             if (ascii != '\0') {
                 out += ascii;
                 i += 2;
@@ -80,16 +61,6 @@ bool contains(std::string_view haystack, std::string_view needle) {
     return !needle.empty() && haystack.find(needle) != std::string_view::npos;
 }
 
-std::string_view trimmed(std::string_view s) {
-    while (!s.empty() && is_blank(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_blank(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 // ---- The messages WHMCS logs ----
 //
 // Needles are in the squeezed form: lower case, no blanks, ASCII punctuation. A rule matches when
@@ -102,11 +73,17 @@ struct message_rule {
     std::size_t count = 0;
     std::optional<phase> reply_phase;
     std::string_view also;
+    std::string_view unless;  ///< a needle that rules the message out
     std::optional<pe> cause;
 
     [[nodiscard]] constexpr message_rule with(std::string_view second) const {
         auto copy = *this;
         copy.also = second;
+        return copy;
+    }
+    [[nodiscard]] constexpr message_rule except(std::string_view veto) const {
+        auto copy = *this;
+        copy.unless = veto;
         return copy;
     }
     [[nodiscard]] constexpr message_rule naming(pe c) const {
@@ -199,10 +176,14 @@ constexpr message_rule message_rules[] = {
     says("smtp服务器连接失败", {fc::smtp_connect_failed, fc::connect_host, fc::auth_failed}),
     says("smtp伺服器連接失敗", {fc::smtp_connect_failed, fc::connect_host, fc::auth_failed}),
     // PHPMailer's connection debug lines and PHP's stream warnings.
-    says("failedtoconnecttoserver", {fc::smtp_connect_failed, fc::connect_host}),
+    says("failedtoconnecttoserver", {fc::smtp_connect_failed, fc::connect_host})
+        .with("smtp")
+        .except("curl"),
     says("stream_socket_client", {fc::smtp_connect_failed, fc::connect_host}),
     says("stream_socket_enable_crypto", {fc::smtp_connect_failed, fc::connect_host}),
-    says("sslroutines", {fc::smtp_connect_failed, fc::connect_host}),
+    // OpenSSL's line on its own, as PHP's warning breaks it; cURL (registrar and payment modules)
+    // words its TLS errors the same way.
+    says("sslroutines", {fc::smtp_connect_failed, fc::connect_host}).except("curl"),
 
     // -- 5 Syntax error in an email template (Smarty's compiler) --
     says("syntaxerrorintemplate", {fc::template_syntax}),
@@ -230,12 +211,13 @@ constexpr message_rule message_rules[] = {
 
 bool rule_matches(const message_rule& rule, std::string_view squeezed_line) {
     return contains(squeezed_line, rule.needle) &&
-           (rule.also.empty() || contains(squeezed_line, rule.also));
+           (rule.also.empty() || contains(squeezed_line, rule.also)) &&
+           !contains(squeezed_line, rule.unless);
 }
 
 // ---- Signals of a cause in the system's and OpenSSL's words ----
-// Read only in lines that carry one of the messages above: "Connection refused" or "certificate
-// verify failed" alone may come from any other module that logs.
+// Read only in lines that carry one of the connection messages above: "Connection refused" or
+// "certificate verify failed" alone may come from any other module that logs.
 
 struct signal_rule {
     std::string_view needle;
@@ -270,321 +252,14 @@ constexpr signal_rule signal_rules[] = {
     {"permissiondenied", pe::outbound_blocked},
 };
 
-// ---- An SMTP reply quoted in the line ----
-
-constexpr std::size_t max_reply_text = 1024;
-
 /// The phase a "<COMMAND> command failed" names (PHPMailer's SMTP class, always in English).
 constexpr std::pair<std::string_view, phase> command_phases[] = {
-    {"mailfromcommandfailed", phase::mail_from},  {"rcpttocommandfailed", phase::rcpt},
-    {"dataendcommandfailed", phase::data},        {"datacommandfailed", phase::data},
-    {"authcommandfailed", phase::auth},           {"usernamecommandfailed", phase::auth},
-    {"passwordcommandfailed", phase::auth},       {"ehlocommandfailed", phase::ehlo},
-    {"helocommandfailed", phase::ehlo},           {"starttlscommandfailed", phase::starttls},
+    {"mailfromcommandfailed", phase::mail_from}, {"rcpttocommandfailed", phase::rcpt},
+    {"dataendcommandfailed", phase::data},       {"datacommandfailed", phase::data},
+    {"authcommandfailed", phase::auth},          {"usernamecommandfailed", phase::auth},
+    {"passwordcommandfailed", phase::auth},      {"ehlocommandfailed", phase::ehlo},
+    {"helocommandfailed", phase::ehlo},          {"starttlscommandfailed", phase::starttls},
 };
-
-/// A reply code that can report a failure: three digits, 4xx or 5xx, second digit 0..5.
-std::optional<int> failure_code(std::string_view token) {
-    if (token.size() != 3 || !std::all_of(token.begin(), token.end(), is_digit)) {
-        return std::nullopt;
-    }
-    if ((token[0] != '4' && token[0] != '5') || token[1] > '5') {
-        return std::nullopt;
-    }
-    return (token[0] - '0') * 100 + (token[1] - '0') * 10 + (token[2] - '0');
-}
-
-/// "NNN text", "NNN-text" or "NNN" at the start of `s`.
-std::optional<int> leading_code(std::string_view s) {
-    if (s.size() < 3) {
-        return std::nullopt;
-    }
-    const auto code = failure_code(s.substr(0, 3));
-    if (!code || (s.size() > 3 && s[3] != ' ' && s[3] != '-')) {
-        return std::nullopt;
-    }
-    return code;
-}
-
-/// Text safe to keep: control characters become spaces, the length is bounded.
-std::string clean_text(std::string_view s) {
-    s = trimmed(s);
-    std::string out(s.substr(0, std::min(s.size(), max_reply_text)));
-    for (auto& c : out) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) {
-            c = ' ';
-        }
-    }
-    return std::string(trimmed(out));
-}
-
-/// Finds the first of several markers in `lower`, at or after `from`.
-struct found {
-    std::size_t at = std::string_view::npos;
-    std::size_t size = 0;
-    [[nodiscard]] bool ok() const { return at != std::string_view::npos; }
-    [[nodiscard]] std::size_t end() const { return at + size; }
-};
-
-found find_any(std::string_view lower, std::initializer_list<std::string_view> markers,
-               std::size_t from = 0) {
-    found best;
-    for (const auto m : markers) {
-        const auto at = lower.find(m, from);
-        if (at != std::string_view::npos && at < best.at) {
-            best = {at, m.size()};
-        }
-    }
-    return best;
-}
-
-// PHPMailer 6 appends the last SMTP error as "SMTP server error: <cmd> command failed Detail:
-// <text> SMTP code: <code> Additional SMTP info: <enhanced>", translated with the language.
-const std::initializer_list<std::string_view> code_markers = {
-    "smtp code:", "smtp 代码：", "smtp 代码:", "smtp代码：", "smtp 代碼：", "smtp代碼："};
-const std::initializer_list<std::string_view> enhanced_markers = {
-    "additional smtp info:", "附加 smtp 信息：", "附加smtp信息：", "附加 smtp 資訊："};
-const std::initializer_list<std::string_view> detail_markers = {"detail:", "详情：", "详情:",
-                                                                "詳情："};
-
-/// "Detail: … SMTP code: 553 Additional SMTP info: 5.7.1".
-std::optional<quoted_reply> reply_from_markers(std::string_view line, std::string_view lower) {
-    const auto code_at = find_any(lower, code_markers);
-    const auto detail_at = find_any(lower, detail_markers);
-    if (!code_at.ok() && !detail_at.ok()) {
-        return std::nullopt;
-    }
-    quoted_reply q;
-    if (code_at.ok()) {
-        q.code = leading_code(trimmed(line.substr(code_at.end())).substr(0, 4));
-    }
-    if (const auto e = find_any(lower, enhanced_markers); e.ok()) {
-        q.enhanced = parse_enhanced_status(trimmed(line.substr(e.end())));
-    }
-    if (detail_at.ok()) {
-        auto text = line.substr(detail_at.end());
-        const auto lower_text = lower.substr(detail_at.end());
-        const auto stop = find_any(lower_text, {"smtp code:", "smtp 代码", "smtp代码", "smtp 代碼",
-                                                "additional smtp info:", "附加 smtp", "附加smtp"});
-        if (stop.ok()) {
-            text = text.substr(0, stop.at);
-        }
-        q.text = clean_text(text);
-    }
-    if (!q.code && q.text.empty()) {
-        return std::nullopt;
-    }
-    return q;
-}
-
-/// PHPMailer's debug output: "SMTP ERROR: MAIL FROM command failed: 553 5.7.1 <…>: …".
-std::optional<quoted_reply> reply_from_debug(std::string_view line, std::string_view lower) {
-    const auto at = lower.find("command failed:");
-    if (at == std::string_view::npos) {
-        return std::nullopt;
-    }
-    const auto rest = trimmed(line.substr(at + std::string_view("command failed:").size()));
-    quoted_reply q;
-    q.code = leading_code(rest);
-    q.text = clean_text(q.code ? rest.substr(std::min<std::size_t>(4, rest.size())) : rest);
-    if (!q.code && q.text.empty()) {
-        return std::nullopt;
-    }
-    return q;
-}
-
-std::string join(const std::vector<std::string_view>& parts, std::string_view sep) {
-    std::string out;
-    for (std::size_t i = 0; i < parts.size(); ++i) {
-        if (i > 0) {
-            out += sep;
-        }
-        out += parts[i];
-    }
-    return out;
-}
-
-/// PHPMailer's "<cmd> command failed,<detail>,<code>,<enhanced>" (getError() imploded with ','),
-/// or the older "<cmd> command failed,<code>,<enhanced>,<detail>".
-std::optional<quoted_reply> reply_from_commas(std::string_view line, std::string_view lower) {
-    const auto at = lower.find("command failed,");
-    if (at == std::string_view::npos) {
-        return std::nullopt;
-    }
-    const auto start = at + std::string_view("command failed,").size();
-    auto rest = line.substr(start);
-    // PHPMailer 6 repeats the error after this; the markers read that part.
-    const auto stop = find_any(lower.substr(start), {"smtp code:", " smtp server error",
-                                                     " smtp 服务器错误", " smtp服务器出错"});
-    if (stop.ok()) {
-        rest = rest.substr(0, stop.at);
-    }
-    constexpr std::size_t max_tokens = 64;
-    std::vector<std::string_view> tokens;
-    while (tokens.size() < max_tokens) {
-        const auto comma = rest.find(',');
-        tokens.push_back(rest.substr(0, comma));
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        rest.remove_prefix(comma + 1);
-    }
-    std::optional<std::size_t> code_index;
-    for (std::size_t i = tokens.size(); i-- > 0;) {
-        if (failure_code(trimmed(tokens[i]))) {
-            code_index = i;
-            break;
-        }
-    }
-    quoted_reply q;
-    std::vector<std::string_view> detail;
-    if (code_index) {
-        q.code = failure_code(trimmed(tokens[*code_index]));
-        std::size_t after = *code_index + 1;
-        if (after < tokens.size()) {
-            const auto enhanced_token = trimmed(tokens[after]);
-            if (enhanced_token.empty() || parse_enhanced_status(enhanced_token)) {
-                q.enhanced = parse_enhanced_status(enhanced_token);
-                ++after;
-            }
-        }
-        if (*code_index > 0) {
-            detail.assign(tokens.begin(), tokens.begin() + static_cast<long>(*code_index));
-        } else {
-            detail.assign(tokens.begin() + static_cast<long>(after), tokens.end());
-        }
-    } else {
-        detail = tokens;
-    }
-    q.text = clean_text(join(detail, ","));
-    if (!q.code && q.text.empty()) {
-        return std::nullopt;
-    }
-    return q;
-}
-
-/// "The following recipients failed: x@example.com: Relay access denied": the text after the
-/// address, which PHPMailer quotes without its code.
-std::optional<quoted_reply> reply_from_recipients(std::string_view line, std::string_view lower) {
-    const auto at = find_any(lower, {"recipients failed:", "收件人地址错误：", "收件人地址錯誤："});
-    if (!at.ok()) {
-        return std::nullopt;
-    }
-    auto rest = trimmed(line.substr(at.end()));
-    const auto colon = rest.find(':');
-    if (colon != std::string_view::npos && rest.substr(0, colon).find('@') != std::string::npos &&
-        rest.substr(0, colon).find(' ') == std::string::npos) {
-        rest = trimmed(rest.substr(colon + 1));
-    }
-    quoted_reply q;
-    q.code = leading_code(rest);
-    q.text = clean_text(q.code ? rest.substr(std::min<std::size_t>(4, rest.size())) : rest);
-    if (!q.code && q.text.empty()) {
-        return std::nullopt;
-    }
-    return q;
-}
-
-/// "550 Sender verify failed", "550-Verification failed for <…>": a code right before one of
-/// Exim's texts.
-std::optional<quoted_reply> reply_before_text(std::string_view line, std::string_view lower) {
-    const auto text_at = find_any(lower, {"sender verify failed", "verification failed for"});
-    if (!text_at.ok()) {
-        return std::nullopt;
-    }
-    // Back over one separator, an optional enhanced code and another separator to the code.
-    std::size_t i = text_at.at;
-    if (i == 0 || (lower[i - 1] != ' ' && lower[i - 1] != '-')) {
-        return std::nullopt;
-    }
-    --i;
-    std::size_t token_end = i;
-    while (i > 0 && (is_digit(lower[i - 1]) || lower[i - 1] == '.')) {
-        --i;
-    }
-    if (i < token_end && lower.substr(i, token_end - i).find('.') != std::string_view::npos) {
-        if (i == 0 || lower[i - 1] != ' ') {
-            return std::nullopt;
-        }
-        --i;
-        token_end = i;
-        while (i > 0 && is_digit(lower[i - 1])) {
-            --i;
-        }
-    }
-    if (token_end - i != 3 || (i > 0 && (is_alnum(lower[i - 1]) || lower[i - 1] == ':' ||
-                                         lower[i - 1] == '.'))) {
-        return std::nullopt;
-    }
-    quoted_reply q;
-    q.code = failure_code(lower.substr(i, 3));
-    if (!q.code) {
-        return std::nullopt;
-    }
-    q.text = clean_text(line.substr(i + 4));
-    return q;
-}
-
-/// Splits an enhanced code off the front of the text into `enhanced`.
-void separate_enhanced(quoted_reply& q) {
-    if (const auto e = parse_enhanced_status(q.text)) {
-        if (!q.enhanced) {
-            q.enhanced = e;
-        }
-        if (*q.enhanced == *e) {
-            q.text = std::string(trimmed(std::string_view(q.text).substr(e->to_string().size())));
-        }
-    }
-}
-
-std::optional<quoted_reply> find_reply(std::string_view line, std::string_view lower,
-                                       phase at) {
-    for (auto reader : {reply_from_markers, reply_from_debug, reply_from_commas,
-                        reply_from_recipients, reply_before_text}) {
-        if (reader == reply_from_recipients && at != phase::rcpt) {
-            continue;
-        }
-        if (auto q = reader(line, lower)) {
-            q->at = at;
-            separate_enhanced(*q);
-            return q;
-        }
-    }
-    return std::nullopt;
-}
-
-/// The probe's own classifier over the quoted reply. A quoted text without its code is read as
-/// a permanent failure, and kept only when its words (not the assumed code) name the cause.
-std::optional<pe> cause_of(const quoted_reply& q) {
-    const auto usable = [](pe c) { return c != pe::unexpected_reply && c != pe::protocol_violation; };
-    if (q.code) {
-        std::string wire = std::to_string(*q.code);
-        if (q.enhanced) {
-            wire += " " + q.enhanced->to_string();
-        }
-        if (!q.text.empty()) {
-            wire += " " + q.text;
-        }
-        const auto reply = parse_reply(wire);
-        if (!reply) {
-            return std::nullopt;
-        }
-        const auto cause = cause_for_reply(q.at, *reply);
-        return usable(cause) ? std::optional<pe>(cause) : std::nullopt;
-    }
-    if (q.text.empty()) {
-        return std::nullopt;
-    }
-    constexpr int assumed = 550;
-    const smtp_reply with_text{assumed, std::nullopt, {q.text}};
-    const smtp_reply without_text{assumed, std::nullopt, {""}};
-    const auto cause = cause_for_reply(q.at, with_text);
-    if (!usable(cause) || cause == cause_for_reply(q.at, without_text)) {
-        return std::nullopt;
-    }
-    return cause;
-}
 
 // ---- Facts for the suggested command ----
 
@@ -601,7 +276,8 @@ std::optional<std::string> safe_mailbox(std::string_view s) {
     while (!s.empty() && (s.front() == '<' || s.front() == '"')) {
         s.remove_prefix(1);
     }
-    while (!s.empty() && (s.back() == '>' || s.back() == ':' || s.back() == ',' || s.back() == '"')) {
+    while (!s.empty() &&
+           (s.back() == '>' || s.back() == ':' || s.back() == ',' || s.back() == '"')) {
         s.remove_suffix(1);
     }
     const auto at = s.find('@');
@@ -685,7 +361,6 @@ std::string_view confidence_name(match_confidence c) {
 std::vector<explain_match> explain_text(std::string_view line) {
     line = bounded(line);
     const auto squeeze = squeezed(line);
-    const auto lower = lowered(line);
 
     std::vector<fc> categories;
     std::optional<phase> reply_phase;
@@ -721,9 +396,9 @@ std::vector<explain_match> explain_text(std::string_view line) {
     // A cause from the quoted reply first, then from the message, then from system texts.
     std::optional<quoted_reply> reply;
     if (reply_phase) {
-        reply = find_reply(line, lower, *reply_phase);
+        reply = find_quoted_reply(line, *reply_phase);
         if (reply) {
-            if (const auto cause = cause_of(*reply)) {
+            if (const auto cause = quoted_reply_cause(*reply)) {
                 return {{category_for(reply->at, *cause), match_confidence::exact, cause,
                          std::move(*reply)}};
             }
@@ -732,8 +407,12 @@ std::vector<explain_match> explain_text(std::string_view line) {
     if (rule_cause) {
         return {{*fixed_category(*rule_cause), match_confidence::exact, rule_cause, std::nullopt}};
     }
+    // The system's words speak of connections: they refine only a connection failure.
+    const bool connecting = std::find_if(categories.begin(), categories.end(), [](fc c) {
+                                return c == fc::connect_host || c == fc::smtp_connect_failed;
+                            }) != categories.end();
     for (const auto& signal : signal_rules) {
-        if (contains(squeeze, signal.needle)) {
+        if (connecting && contains(squeeze, signal.needle)) {
             return {{*fixed_category(signal.cause), match_confidence::exact, signal.cause,
                      std::nullopt}};
         }
@@ -742,6 +421,7 @@ std::vector<explain_match> explain_text(std::string_view line) {
     const auto confidence =
         categories.size() == 1 ? match_confidence::exact : match_confidence::likely;
     std::vector<explain_match> out;
+    out.reserve(categories.size());
     for (const auto c : categories) {
         // A reply that names no cause is still evidence worth showing.
         out.push_back({c, confidence, std::nullopt, reply});
@@ -780,12 +460,21 @@ line_facts facts_of(std::string_view line) {
     if (const auto at = find_any(lower, {"unable to connect to ", "opening to "}); at.ok()) {
         read_endpoint(word_after(line, at.end()), facts);
     }
+    // PHP: "Peer certificate CN=`a' did not match expected CN=`mail.example.com'".
+    if (const auto at = lower.find("expected cn=`"); !facts.host && at != std::string::npos) {
+        const auto start = at + std::string_view("expected cn=`").size();
+        const auto end = line.find('\'', start);
+        if (end != std::string_view::npos && end - start <= 253) {
+            read_endpoint(line.substr(start, end - start), facts);
+        }
+    }
     if (const auto at = find_any(lower, {"from address failed:", "发送地址错误：", "發送地址錯誤：",
                                          "发件人地址错误："});
         at.ok()) {
         facts.from = safe_mailbox(word_after(line, at.end()));
     }
-    if (const auto at = find_any(lower, {"recipients failed:", "收件人地址错误：", "收件人地址錯誤："});
+    if (const auto at =
+            find_any(lower, {"recipients failed:", "收件人地址错误：", "收件人地址錯誤："});
         at.ok()) {
         auto word = word_after(line, at.end());
         word = word.substr(0, word.find(':'));

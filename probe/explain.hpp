@@ -15,7 +15,7 @@
 
 #include "checks/errors.hpp"
 #include "checks/phase.hpp"
-#include "net/reply.hpp"
+#include "probe/quoted_reply.hpp"
 
 namespace smtp_probe {
 
@@ -25,26 +25,17 @@ enum class match_confidence { exact, likely };
 
 [[nodiscard]] std::string_view confidence_name(match_confidence c);
 
-/// An SMTP reply quoted in a log line ("…,553,5.7.1", "Detail: … SMTP code: 550",
-/// "command failed: 535 …", or a recipient's bare rejection text).
-struct quoted_reply {
-    phase at = phase::mail_from;  ///< the command it answered
-    std::optional<int> code;      ///< absent when the line quotes only the text
-    std::optional<enhanced_status> enhanced;
-    std::string text;  ///< the reply text without code and enhanced code, bounded
-};
-
 struct explain_match {
     failure_category category = failure_category::ok;
     match_confidence confidence = match_confidence::exact;
-    std::optional<probe_errc> cause;   ///< named by the line (a quoted reply, an errno text, …)
+    std::optional<probe_errc> cause;    ///< named by the line (a quoted reply, an errno text, …)
     std::optional<quoted_reply> reply;  ///< the reply the cause was read from
 };
 
 /// What a line reveals about the settings to probe, for the suggested `smtp-probe check`.
 /// Every value is checked to be safe to paste into a shell (host names, ports, addresses).
 struct line_facts {
-    std::optional<std::string> host;      ///< from "unable to connect to ssl://HOST:PORT"
+    std::optional<std::string> host;  ///< from "unable to connect to ssl://HOST:PORT"
     std::optional<std::uint16_t> port;
     std::optional<std::string> ssl_type;  ///< "ssl" when PHPMailer connected with ssl://
     std::optional<std::string> from;      ///< from "The following From address failed: ADDR"

@@ -1,5 +1,8 @@
 #include "probe/local_names.hpp"
 
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -66,15 +69,66 @@ std::vector<std::string> names_from_hosts(std::string_view host_name, std::strin
     return names;
 }
 
+std::string helo_name_from(const std::vector<std::string>& names) {
+    for (const auto& name : names) {
+        const bool address = name.find(':') != std::string::npos ||
+                             name.find_first_not_of("0123456789.") == std::string::npos;
+        if (!address && name.find('.') != std::string::npos) {
+            return name;
+        }
+    }
+    for (const auto& name : names) {
+        if (name.find(':') == std::string::npos &&
+            name.find_first_not_of("0123456789.") != std::string::npos) {
+            return name;
+        }
+    }
+    return "localhost";
+}
+
 std::vector<std::string> local_host_names() {
     std::array<char, 256> buffer{};
-    if (gethostname(buffer.data(), buffer.size() - 1) != 0) {
-        return {};
+    std::vector<std::string> names;
+    if (gethostname(buffer.data(), buffer.size() - 1) == 0) {
+        std::ifstream hosts("/etc/hosts");
+        std::stringstream text;
+        text << hosts.rdbuf();
+        names = names_from_hosts(buffer.data(), text.str());
     }
-    std::ifstream hosts("/etc/hosts");
-    std::stringstream text;
-    text << hosts.rdbuf();
-    return names_from_hosts(buffer.data(), text.str());
+    // This machine's own (non-loopback) addresses: a mail host name that resolves to one of
+    // them is this machine, asked for on purpose, not a redirect.
+    ifaddrs* list = nullptr;
+    if (getifaddrs(&list) != 0) {
+        return names;
+    }
+    for (const ifaddrs* ifa = list; ifa != nullptr; ifa = ifa->ifa_next) {
+        if (ifa->ifa_addr == nullptr) {
+            continue;
+        }
+        std::array<char, INET6_ADDRSTRLEN> text{};
+        const int family = ifa->ifa_addr->sa_family;
+        const void* raw = nullptr;
+        if (family == AF_INET) {
+            const auto* in = reinterpret_cast<const sockaddr_in*>(ifa->ifa_addr);
+            if ((ntohl(in->sin_addr.s_addr) >> 24) == 127) {
+                continue;
+            }
+            raw = &in->sin_addr;
+        } else if (family == AF_INET6) {
+            const auto* in6 = reinterpret_cast<const sockaddr_in6*>(ifa->ifa_addr);
+            if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr) || IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr)) {
+                continue;
+            }
+            raw = &in6->sin6_addr;
+        } else {
+            continue;
+        }
+        if (inet_ntop(family, raw, text.data(), text.size()) != nullptr) {
+            add_unique(names, text.data());
+        }
+    }
+    freeifaddrs(list);
+    return names;
 }
 
 }  // namespace smtp_probe

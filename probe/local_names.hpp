@@ -1,4 +1,5 @@
-// The names of this machine (host name, and the names /etc/hosts gives it, such as the FQDN),
+// The names of this machine (host name, the names /etc/hosts gives it such as the FQDN, and its
+// addresses),
 // for the rule that spots outbound SMTP redirected to this machine. Reads files only: no DNS.
 #pragma once
 
@@ -13,7 +14,11 @@ namespace smtp_probe {
 [[nodiscard]] std::vector<std::string> names_from_hosts(std::string_view host_name,
                                                         std::string_view hosts_text);
 
-/// gethostname() and /etc/hosts.
+/// The EHLO name from those names (RFC 5321 section 4.1.1.1 wants the client's FQDN): the first
+/// dotted name that is not an address, else the first name, else "localhost".
+[[nodiscard]] std::string helo_name_from(const std::vector<std::string>& names);
+
+/// gethostname(), /etc/hosts, and this machine's non-loopback interface addresses.
 [[nodiscard]] std::vector<std::string> local_host_names();
 
 }  // namespace smtp_probe

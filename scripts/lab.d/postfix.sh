@@ -165,11 +165,33 @@ lab_postfix_cmd() {  # STATE ACTION
   postfix -c "$conf" "$2" </dev/null 9>&-
 }
 
+# Postfix's master logs why it could not bind a port only to syslog, which a container may not
+# have: try every address and port of master.cf the way it binds them, and name the ones that fail.
+lab_postfix_bind_check() {  # STATE
+  command -v python3 >/dev/null || return 0
+  awk '$2 == "inet" { print $1 }' "$1/postfix/master.cf" | python3 -c '
+import socket, sys
+for service in sys.stdin.read().split():
+    host, _, port = service.rpartition(":")
+    for address in ([host] if host else ["127.0.0.1", "::1"]):
+        family = socket.AF_INET6 if ":" in address else socket.AF_INET
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((address, int(port)))
+        except OSError as e:
+            print(f"lab: cannot bind {address} port {port}: {e.strerror}", file=sys.stderr)
+        finally:
+            s.close()
+'
+}
+
 lab_postfix_start() {  # STATE
   local state=$1 pid
   if ! lab_postfix_cmd "$state" start >"$state/postfix-start.out" 2>&1; then
     cat "$state/postfix-start.out" >&2
     lab_log_tail "Postfix log" "$state/postfix.log"
+    lab_postfix_bind_check "$state"
     lab_fail "Postfix did not start"
     return 1
   fi

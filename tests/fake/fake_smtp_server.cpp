@@ -83,6 +83,15 @@ script& script::respond(std::string default_reply,
     return *this;
 }
 
+script& script::send_forever(std::string bytes) {
+    steps_.push_back({step_kind::send_forever, std::move(bytes), {}, {}});
+    return *this;
+}
+script& script::close_notify() {
+    steps_.push_back({step_kind::close_notify, {}, {}, {}});
+    return *this;
+}
+
 script& script::append(const script& more) {
     steps_.insert(steps_.end(), more.steps_.begin(), more.steps_.end());
     return *this;
@@ -153,7 +162,7 @@ namespace {
 
 /// One accepted connection playing its script. Lives in the io thread only.
 class connection : public std::enable_shared_from_this<connection> {
-  public:
+public:
     connection(tcp::socket socket, fake_smtp_server::impl& owner, std::size_t index,
                const script& s)
         : owner_(owner),
@@ -179,7 +188,7 @@ class connection : public std::enable_shared_from_this<connection> {
         self->shut();
     }
 
-  private:
+private:
     using step_kind = script::step_kind;
 
     milliseconds step_timeout() const { return owner_.options.step_timeout; }
@@ -240,6 +249,9 @@ class connection : public std::enable_shared_from_this<connection> {
                 co_await asio::async_write(socket_, asio::buffer(bytes), tuple_awaitable);
         }
         disarm();
+        if (n > 0) {
+            owner_.update(index_, [n](connection_record& r) { r.bytes_sent += n; });
+        }
         co_return ec;
     }
 
@@ -358,6 +370,16 @@ class connection : public std::enable_shared_from_this<connection> {
             }
             case step_kind::respond:
                 co_return co_await play_respond(step);
+            case step_kind::send_forever:
+                co_return co_await play_send_forever(step.text);
+            case step_kind::close_notify:
+                if (tls_) {
+                    arm(step_timeout());
+                    (void)co_await tls_->async_shutdown(tuple_awaitable);
+                    disarm();
+                }
+                shut();
+                co_return false;
         }
         co_return false;
     }
@@ -393,6 +415,24 @@ class connection : public std::enable_shared_from_this<connection> {
             }
         }
         co_return !(co_await write(final_reply));
+    }
+
+    asio::awaitable<bool> play_send_forever(const std::string& unit) {
+        if (unit.empty()) {
+            co_return true;
+        }
+        // Whole units in chunks of about 16 KiB, so that the loop is not one syscall per line.
+        std::string chunk;
+        while (chunk.size() < 16 * 1024) {
+            chunk += unit;
+        }
+        const auto until = std::chrono::steady_clock::now() + step_timeout();
+        while (std::chrono::steady_clock::now() < until) {
+            if (co_await write(chunk)) {
+                co_return false;  // the client hung up, or stopped reading for step_timeout
+            }
+        }
+        co_return true;
     }
 
     asio::awaitable<bool> play_start_tls() {
@@ -519,6 +559,10 @@ asio::awaitable<void> fake_smtp_server::impl::accept_loop(tcp::acceptor acceptor
             }
             continue;
         }
+        // Every write goes out at once (no Nagle): a short send step leaves as one segment,
+        // send_slowly as one segment per byte.
+        error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
         std::size_t index = 0;
         {
             const std::lock_guard lock(mutex);

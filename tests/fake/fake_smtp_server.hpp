@@ -18,7 +18,7 @@ namespace smtp_probe::fake {
 /// What one connection does, step by step. Every step that waits for the client is bounded by the
 /// server's step_timeout. When the steps run out the connection is closed.
 class script {
-  public:
+public:
     enum class step_kind {
         send,                ///< write `text`
         send_slowly,         ///< write `text` one byte at a time, `delay` between bytes
@@ -32,6 +32,8 @@ class script {
         reset,               ///< SO_LINGER 0, then close (RST)
         silent_until_close,  ///< read and discard until the client closes
         respond,             ///< answer every line: first matching `answers` prefix, else `text`
+        send_forever,        ///< write `text` again and again until the client stops it
+        close_notify,        ///< TLS close_notify (when TLS is up), then close
     };
     struct step {
         step_kind kind;
@@ -51,7 +53,10 @@ class script {
     script& auth(std::string final_reply);
     script& sleep(std::chrono::milliseconds how_long);
     script& start_tls();
+    /// Closes the TCP connection (FIN). After start_tls no close_notify is sent: a truncation.
     script& close();
+    /// After start_tls: sends a TLS close_notify (RFC 8446 section 6.1) before closing.
+    script& close_notify();
     script& reset();
     script& silent_until_close();
     /// The default responder: every line gets the reply of the first (case-insensitive) prefix in
@@ -59,13 +64,17 @@ class script {
     /// closes. Lines that follow an accepted DATA until "." get no reply.
     script& respond(std::string default_reply,
                     std::vector<std::pair<std::string, std::string>> answers = {});
+    /// Writes `bytes` over and over (e.g. "250-more\r\n", a reply that never ends) until a write
+    /// fails because the client hung up or stopped reading, or step_timeout has passed; then the
+    /// script goes on.
+    script& send_forever(std::string bytes);
 
     /// Appends the steps of `more`.
     script& append(const script& more);
 
     [[nodiscard]] const std::vector<step>& steps() const { return steps_; }
 
-  private:
+private:
     std::vector<step> steps_;
 };
 
@@ -74,6 +83,7 @@ struct connection_record {
     std::vector<std::string> lines;  ///< every line read (CRLF removed), plaintext or TLS
     std::string raw;                 ///< the first 64 KiB received (after start_tls: decrypted)
     std::uint64_t bytes_received = 0;
+    std::uint64_t bytes_sent = 0;     ///< written by the script (plaintext or TLS payload)
     bool tls_established = false;     ///< a server handshake completed
     bool finished = false;            ///< the script ended (or the connection broke)
     std::vector<std::string> errors;  ///< where the client departed from the script
@@ -86,7 +96,7 @@ struct server_options {
 };
 
 class fake_smtp_server {
-  public:
+public:
     /// Every connection plays `s`.
     explicit fake_smtp_server(script s, server_options options = {});
     /// Connection i plays per_connection[i]; the last script repeats for later connections.
@@ -107,7 +117,7 @@ class fake_smtp_server {
 
     struct impl;  ///< opaque: the io_context, its thread and the records
 
-  private:
+private:
     std::unique_ptr<impl> impl_;
 };
 

@@ -1,29 +1,22 @@
-// resolve_host() against an in-process fake DNS server on 127.0.0.1 (same io_context). No query
-// ever leaves the loopback interface: every DNS lookup names the fake with dns_server, and the
-// hosts-file cases use "localhost", which c-ares 1.18 never sends to a name server.
+// resolve_host() against an in-process fake DNS server on 127.0.0.1 (same io_context;
+// tests/fake/fake_dns_server.hpp). No query ever leaves the loopback interface: every DNS lookup
+// names the fake with dns_server, and the hosts-file cases use "localhost", which c-ares 1.18 never
+// sends to a name server.
 #include <ares.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <array>
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -33,6 +26,7 @@
 
 #include "net/dns_error.hpp"
 #include "net/resolver.hpp"
+#include "tests/fake/fake_dns_server.hpp"
 
 namespace {
 
@@ -43,139 +37,12 @@ using smtp_probe::make_dns_error;
 using smtp_probe::resolve_host;
 using smtp_probe::resolve_options;
 using smtp_probe::resolve_outcome;
+using namespace smtp_probe::fake::dns;
+using zone_map = smtp_probe::fake::dns::zone;
 using namespace std::chrono_literals;
 
-constexpr std::uint16_t type_a = 1;
-constexpr std::uint16_t type_cname = 5;
-constexpr std::uint16_t type_aaaa = 28;
-constexpr std::uint8_t rcode_servfail = 2;
-constexpr std::uint8_t rcode_nxdomain = 3;
-constexpr std::uint8_t rcode_refused = 5;
-
-using bytes = std::vector<std::uint8_t>;
-
-void put16(bytes& out, unsigned value) {
-    out.push_back(static_cast<std::uint8_t>(value >> 8));
-    out.push_back(static_cast<std::uint8_t>(value));
-}
-
-bytes encode_name(const std::string& name) {
-    bytes out;
-    std::istringstream labels(name);
-    for (std::string label; std::getline(labels, label, '.');) {
-        out.push_back(static_cast<std::uint8_t>(label.size()));
-        out.insert(out.end(), label.begin(), label.end());
-    }
-    out.push_back(0);
-    return out;
-}
-
-bytes v4(const char* text) {
-    const auto a = asio::ip::make_address_v4(text).to_bytes();
-    return {a.begin(), a.end()};
-}
-
-bytes v6(const char* text) {
-    const auto a = asio::ip::make_address_v6(text).to_bytes();
-    return {a.begin(), a.end()};
-}
-
-struct record {
-    bytes owner;  // empty: a pointer to the question name
-    std::uint16_t type;
-    bytes data;
-};
-
-struct parsed_query {
-    std::uint16_t id = 0;
-    std::uint16_t flags = 0;
-    std::string name;  // lower case, no final dot
-    std::uint16_t type = 0;
-    std::size_t question_end = 0;
-};
-
-std::optional<parsed_query> parse_query(const std::uint8_t* p, std::size_t n) {
-    if (n < 12 || p[4] != 0 || p[5] != 1) {
-        return std::nullopt;
-    }
-    parsed_query q;
-    q.id = static_cast<std::uint16_t>(p[0] << 8 | p[1]);
-    q.flags = static_cast<std::uint16_t>(p[2] << 8 | p[3]);
-    std::size_t at = 12;
-    while (true) {
-        if (at >= n) {
-            return std::nullopt;
-        }
-        const std::size_t len = p[at++];
-        if (len == 0) {
-            break;
-        }
-        if (len > 63 || at + len > n) {
-            return std::nullopt;
-        }
-        if (!q.name.empty()) {
-            q.name += '.';
-        }
-        for (std::size_t i = 0; i < len; ++i) {
-            const char c = static_cast<char>(p[at + i]);
-            q.name += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-        }
-        at += len;
-    }
-    if (at + 4 > n) {
-        return std::nullopt;
-    }
-    q.type = static_cast<std::uint16_t>(p[at] << 8 | p[at + 1]);
-    q.question_end = at + 4;
-    return q;
-}
-
-bytes build_reply(const std::uint8_t* query, const parsed_query& q, std::uint8_t rcode,
-                  const std::vector<record>& answers) {
-    bytes out;
-    put16(out, q.id);
-    put16(out, 0x8000u | (q.flags & 0x0100u) | 0x0080u | rcode);  // QR, RD copied, RA
-    put16(out, 1);
-    put16(out, static_cast<unsigned>(answers.size()));
-    put16(out, 0);
-    put16(out, 0);
-    out.insert(out.end(), query + 12, query + q.question_end);
-    for (const auto& rr : answers) {
-        if (rr.owner.empty()) {
-            put16(out, 0xc00c);
-        } else {
-            out.insert(out.end(), rr.owner.begin(), rr.owner.end());
-        }
-        put16(out, rr.type);
-        put16(out, 1);  // IN
-        put16(out, 0);
-        put16(out, 60);  // TTL
-        put16(out, static_cast<unsigned>(rr.data.size()));
-        out.insert(out.end(), rr.data.begin(), rr.data.end());
-    }
-    return out;
-}
-
-record rr(std::uint16_t type, bytes data, bytes owner = {}) {
-    record r;
-    r.owner = std::move(owner);
-    r.type = type;
-    r.data = std::move(data);
-    return r;
-}
-
-// What the fake knows about one name. Names it does not know get NXDOMAIN.
-struct zone_entry {
-    std::uint8_t rcode = 0;
-    std::vector<record> a;
-    std::vector<record> aaaa;
-    bool silent_a = false;
-    bool silent_aaaa = false;
-    bool malformed = false;
-};
-
-std::map<std::string, zone_entry> make_zone() {
-    std::map<std::string, zone_entry> zone;
+zone_map make_zone() {
+    zone_map zone;
     zone["a.test"].a.push_back(rr(type_a, v4("192.0.2.1")));
     zone["a.test"].a.push_back(rr(type_a, v4("192.0.2.2")));
     zone["v6.test"].aaaa.push_back(rr(type_aaaa, v6("2001:db8::1")));
@@ -201,167 +68,12 @@ std::map<std::string, zone_entry> make_zone() {
     return zone;
 }
 
-// The scripted answer to one query. nullopt: stay silent.
-std::optional<bytes> answer(const std::uint8_t* query, const parsed_query& q) {
-    static const auto zone = make_zone();
-    const auto it = zone.find(q.name);
-    if (it == zone.end()) {
-        return build_reply(query, q, rcode_nxdomain, {});
-    }
-    const zone_entry& e = it->second;
-    const bool a = q.type == type_a;
-    const bool aaaa = q.type == type_aaaa;
-    if ((a && e.silent_a) || (aaaa && e.silent_aaaa)) {
-        return std::nullopt;
-    }
-    if (e.malformed) {
-        // Header and question intact, the answer's RDATA cut short: RDLENGTH 4, 2 bytes follow.
-        auto out = build_reply(query, q, 0, {rr(q.type, v4("192.0.2.99"))});
-        out.pop_back();
-        out.pop_back();
-        return out;
-    }
-    static const std::vector<record> none;
-    return build_reply(query, q, e.rcode, a ? e.a : aaaa ? e.aaaa : none);
-}
-
-// Serves the zone over UDP and, for answers too large for UDP (RFC 1035 section 4.2.1: 512
-// bytes; the client then retries over TCP, RFC 7766), over TCP on the same port number.
-class fake_dns {
-  public:
+// The shared fake DNS server (tests/fake/fake_dns_server.hpp) serving make_zone() on the test's
+// io_context.
+class fake_dns : public smtp_probe::fake::fake_dns_server {
+public:
     explicit fake_dns(asio::io_context& ioc, const char* bind_to = "127.0.0.1")
-        : udp_(ioc), acceptor_(ioc) {
-        const auto address = asio::ip::make_address(bind_to);
-        for (int attempt = 0;; ++attempt) {
-            udp_ = udp::socket(ioc, udp::endpoint(address, 0));
-            boost::system::error_code ec;
-            acceptor_.open(address.is_v6() ? tcp::v6() : tcp::v4());
-            acceptor_.bind(tcp::endpoint(address, udp_.local_endpoint().port()), ec);
-            if (!ec) {
-                acceptor_.listen();
-                break;
-            }
-            acceptor_.close();
-            if (attempt == 20) {
-                throw boost::system::system_error(ec);
-            }
-        }
-        asio::co_spawn(ioc, serve_udp(), asio::detached);
-        asio::co_spawn(ioc, accept_tcp(), asio::detached);
-    }
-
-    [[nodiscard]] std::string server() const {
-        const auto local = udp_.local_endpoint();
-        const auto port = std::to_string(local.port());
-        return local.address().is_v6() ? "[" + local.address().to_string() + "]:" + port
-                                       : local.address().to_string() + ":" + port;
-    }
-
-    [[nodiscard]] int queries_for(const std::string& name) const {
-        const auto it = queries_.find(name);
-        return it == queries_.end() ? 0 : it->second;
-    }
-
-    [[nodiscard]] int tcp_queries() const { return tcp_queries_; }
-    [[nodiscard]] int from_elsewhere() const { return from_elsewhere_; }
-
-    void stop() {
-        boost::system::error_code ignored;
-        udp_.close(ignored);
-        acceptor_.close(ignored);
-        for (const auto& c : connections_) {
-            c->close(ignored);
-        }
-    }
-
-  private:
-    using tcp = asio::ip::tcp;
-
-    std::optional<bytes> handle(const std::uint8_t* query, std::size_t n) {
-        const auto q = parse_query(query, n);
-        if (!q) {
-            return std::nullopt;
-        }
-        ++queries_[q->name];
-        return answer(query, *q);
-    }
-
-    asio::awaitable<void> serve_udp() {
-        std::array<std::uint8_t, 1500> buffer{};
-        udp::endpoint from;
-        while (true) {
-            auto [ec, n] = co_await udp_.async_receive_from(asio::buffer(buffer), from,
-                                                            asio::as_tuple(asio::use_awaitable));
-            if (ec == asio::error::operation_aborted || !udp_.is_open()) {
-                co_return;
-            }
-            if (ec) {
-                continue;
-            }
-            if (!from.address().is_loopback()) {
-                ++from_elsewhere_;
-                continue;
-            }
-            auto reply = handle(buffer.data(), n);
-            if (!reply) {
-                continue;
-            }
-            if (reply->size() > 512) {  // header and question only, TC set, no records
-                const auto q = parse_query(buffer.data(), n);
-                *reply = build_reply(buffer.data(), *q, 0, {});
-                (*reply)[2] |= 0x02;
-            }
-            boost::system::error_code send_ec;
-            udp_.send_to(asio::buffer(*reply), from, 0, send_ec);
-        }
-    }
-
-    asio::awaitable<void> accept_tcp() {
-        while (true) {
-            auto [ec, peer] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
-            if (ec) {
-                co_return;
-            }
-            auto connection = std::make_shared<tcp::socket>(std::move(peer));
-            connections_.push_back(connection);
-            asio::co_spawn(acceptor_.get_executor(), serve_tcp(connection), asio::detached);
-        }
-    }
-
-    asio::awaitable<void> serve_tcp(std::shared_ptr<tcp::socket> s) {
-        const auto token = asio::as_tuple(asio::use_awaitable);
-        while (true) {
-            std::array<std::uint8_t, 2> length{};
-            auto [ec1, n1] = co_await asio::async_read(*s, asio::buffer(length), token);
-            if (ec1) {
-                co_return;
-            }
-            bytes query(static_cast<std::size_t>(length[0] << 8 | length[1]));
-            auto [ec2, n2] = co_await asio::async_read(*s, asio::buffer(query), token);
-            if (ec2) {
-                co_return;
-            }
-            ++tcp_queries_;
-            auto reply = handle(query.data(), query.size());
-            if (!reply) {
-                continue;
-            }
-            bytes framed;
-            put16(framed, static_cast<unsigned>(reply->size()));
-            framed.insert(framed.end(), reply->begin(), reply->end());
-            auto [ec3, n3] = co_await asio::async_write(*s, asio::buffer(framed), token);
-            if (ec3) {
-                co_return;
-            }
-        }
-    }
-
-    udp::socket udp_;
-    tcp::acceptor acceptor_;
-    std::vector<std::shared_ptr<tcp::socket>> connections_;
-    std::map<std::string, int> queries_;
-    int tcp_queries_ = 0;
-    int from_elsewhere_ = 0;
+        : fake_dns_server(ioc, make_zone(), bind_to) {}
 };
 
 struct timed_outcome {

@@ -121,8 +121,10 @@ struct validity {
 };
 
 /// A certificate for `key` named `common_name`. `issuer`/`issuer_key` null: self-signed.
+/// `comment` non-empty: a Netscape comment extension carrying it (padding).
 x509_ptr make_cert(EVP_PKEY* key, const char* common_name, validity v, bool is_ca,
-                   const char* subject_alt_names, X509* issuer, EVP_PKEY* issuer_key) {
+                   const char* subject_alt_names, X509* issuer, EVP_PKEY* issuer_key,
+                   const std::string& comment = {}) {
     x509_ptr cert(X509_new());
     if (!cert || X509_set_version(cert.get(), X509_VERSION_3) != 1) {
         fail("X509_new");
@@ -163,6 +165,9 @@ x509_ptr make_cert(EVP_PKEY* key, const char* common_name, validity v, bool is_c
         add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature");
         add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
         add_extension(cert.get(), signer, NID_subject_alt_name, subject_alt_names);
+    }
+    if (!comment.empty()) {
+        add_extension(cert.get(), signer, NID_netscape_comment, comment.c_str());
     }
     if (X509_sign(cert.get(), signer_key, EVP_sha256()) <= 0) {
         fail("X509_sign");
@@ -242,6 +247,27 @@ tls_identity test_pki::leaf(leaf_kind kind) const {
     }
     const x509_ptr cert = make_cert(key.get(), cn, v, false, names, issuer, issuer_key);
     return tls_identity{to_pem(cert.get()), to_pem(key.get()), {}};
+}
+
+tls_identity test_pki::long_chain(int intermediates, std::size_t padding_bytes) const {
+    const std::string comment(padding_bytes, 'p');
+    const long day = seconds_per_day;
+    x509_ptr issuer = cert_from_pem(ca_pem_);
+    pkey_ptr issuer_key = key_from_pem(ca_key_pem_);
+    std::string chain;  // built top-down, sent bottom-up
+    for (int i = 1; i <= intermediates; ++i) {
+        pkey_ptr key = make_key();
+        const std::string name = "smtp-probe test intermediate " + std::to_string(i);
+        x509_ptr cert = make_cert(key.get(), name.c_str(), {-day, 365 * day}, true, nullptr,
+                                  issuer.get(), issuer_key.get(), comment);
+        chain.insert(0, to_pem(cert.get()));
+        issuer = std::move(cert);
+        issuer_key = std::move(key);
+    }
+    const pkey_ptr key = make_key();
+    const x509_ptr leaf = make_cert(key.get(), "localhost", {-day, 365 * day}, false,
+                                    localhost_names, issuer.get(), issuer_key.get(), comment);
+    return tls_identity{to_pem(leaf.get()), to_pem(key.get()), std::move(chain)};
 }
 
 std::string use_identity(SSL_CTX* ctx, const tls_identity& identity) {

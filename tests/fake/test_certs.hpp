@@ -5,6 +5,7 @@
 
 #include <openssl/ssl.h>
 
+#include <cstddef>
 #include <string>
 
 namespace smtp_probe::fake {
@@ -28,7 +29,7 @@ enum class leaf_kind {
 /// A CA and its leaves. The CA's PEM is written to a temporary file removed by the destructor.
 /// Throws std::runtime_error when OpenSSL fails.
 class test_pki {
-  public:
+public:
     test_pki();
     ~test_pki();
     test_pki(const test_pki&) = delete;
@@ -39,8 +40,13 @@ class test_pki {
     [[nodiscard]] const std::string& ca_file() const { return ca_file_; }
     /// A fresh key and certificate of the given kind.
     [[nodiscard]] tls_identity leaf(leaf_kind kind) const;
+    /// A valid "localhost" leaf at the bottom of a chain of `intermediates` CAs under the test
+    /// CA: the leaf is signed by intermediate N, N by N-1, ..., 1 by the CA. chain_pem holds the
+    /// intermediates, N first, so a server sends the whole chain. `padding_bytes` > 0 puts a
+    /// comment extension of that many bytes into every certificate, to make the chain large.
+    [[nodiscard]] tls_identity long_chain(int intermediates, std::size_t padding_bytes = 0) const;
 
-  private:
+private:
     std::string ca_pem_;
     std::string ca_key_pem_;
     std::string ca_file_;

@@ -50,7 +50,9 @@ void check_accepted(const check_command& cmd) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const auto input = fuzz::as_text(data, size);
     std::vector<std::string> args{"smtp-probe"};
-    for (std::size_t start = 0; start <= input.size() && args.size() <= max_args;) {
+    // An empty input is argv with the program name alone; "a\0" is "a" and an empty argument.
+    for (std::size_t start = 0;
+         !input.empty() && start <= input.size() && args.size() <= max_args;) {
         const auto end = std::min(input.find('\0', start), input.size());
         args.emplace_back(input.substr(start, end - start));
         if (names_a_path(args.back())) {
@@ -71,6 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto result = parse_command_line(static_cast<int>(argv.size()), argv.data(), env);
     if (const auto* cmd = std::get_if<check_command>(&result)) {
         check_accepted(*cmd);
+    } else if (const auto* explain = std::get_if<explain_command>(&result)) {
+        SP_FUZZ_CHECK(explain->output.lang == "zh" || explain->output.lang == "en");
     } else if (const auto* help = std::get_if<cli_help>(&result)) {
         SP_FUZZ_CHECK(!help->text.empty());
     } else {

@@ -519,7 +519,7 @@ TEST_CASE("the redirect rule: asking for this machine is no redirect") {
         CHECK_FALSE(looks_like_local_redirect(redirected_to_us(target)));
     }
     // A name of this machine not in local_names: the dialled address gives it away.
-    for (std::string peer : {"127.0.0.1:587", "[::1]:465", "192.0.2.10:25", "192.0.2.10"}) {
+    for (std::string peer : {"192.0.2.10:25", "192.0.2.10"}) {
         auto e = redirected_to_us("mail.customer.example");
         e.local_names.push_back("192.0.2.10");
         e.target_addresses = {peer};
@@ -529,6 +529,14 @@ TEST_CASE("the redirect rule: asking for this machine is no redirect") {
     auto e = redirected_to_us("mail.customer.example");
     e.target_addresses = {"198.51.100.7:587", "[2001:db8::7]:587"};
     CHECK(looks_like_local_redirect(e));
+    // A name sent to loopback (an /etc/hosts entry, or the lab) reaches this machine's server
+    // while the user asked for another host: that is the redirect, not "asking for this machine".
+    for (std::string peer : {"127.0.0.1:587", "[::1]:465", "127.0.0.3:25"}) {
+        auto to_loopback = redirected_to_us("smtp.hosting-provider.example");
+        to_loopback.target_addresses = {peer};
+        CAPTURE(peer);
+        CHECK(looks_like_local_redirect(to_loopback));
+    }
 }
 
 namespace {
@@ -686,12 +694,17 @@ TEST_CASE("decide: the redirect of outbound SMTP to this machine") {
     CHECK_FALSE(d.outcome.cause.has_value());
     CHECK(d.redirect_warning);
 
-    // The same greeting when the host asked for is this machine, or was dialled on loopback.
+    // The same greeting when the host asked for is this machine (by name or by one of its
+    // addresses) is no redirect; a name that lands on loopback is one.
     r.target.host = "server1.hostingco.example";
     CHECK_FALSE(decide(r, this_machine).redirect_warning);
     r.target.host = "mail.customer.example";
+    auto with_address = this_machine;
+    with_address.push_back("203.0.113.5");
+    at(r, phase::tcp).peer = "203.0.113.5:587";
+    CHECK_FALSE(decide(r, with_address).redirect_warning);
     at(r, phase::tcp).peer = "127.0.0.1:587";
-    CHECK_FALSE(decide(r, this_machine).redirect_warning);
+    CHECK(decide(r, this_machine).redirect_warning);
     at(r, phase::tcp).peer = "[2001:db8::25]:587";
     CHECK(decide(r, this_machine).redirect_warning);
 }
