@@ -1,5 +1,7 @@
 #include "probe/cli.hpp"
 
+#include "probe/quote_value.hpp"
+
 #include "probe/i18n.hpp"
 
 #include <sys/stat.h>
@@ -24,20 +26,6 @@ namespace smtp_probe {
 namespace {
 
 constexpr std::string_view program = "smtp-probe";
-
-std::string quote_value(std::string_view text) {
-    constexpr std::size_t max_shown = 128;
-    std::string out = "'";
-    for (char c : text.substr(0, max_shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (text.size() > max_shown) {
-        out += "...";
-    }
-    out += "'";
-    return out;
-}
 
 std::string lower(std::string_view text) {
     std::string out(text);
@@ -569,6 +557,14 @@ private:
                          : is_set(o_.ipv6) ? address_family::ipv6
                                            : address_family::any;
         request.all_addresses = is_set(o_.all_addresses);
+        if (request.family == address_family::ipv6 && is_ipv4_literal(request.host)) {
+            return "--ipv6 with the IPv4 address " + quote_value(request.host) +
+                   ": give an IPv6 address or a name, or drop --ipv6";
+        }
+        if (request.family == address_family::ipv4 && is_ipv6_literal(request.host)) {
+            return "--ipv4 with the IPv6 address " + quote_value(request.host) +
+                   ": give an IPv4 address or a name, or drop --ipv4";
+        }
 
         if (const auto text = given(o_.dns_server)) {
             const std::string accepted =

@@ -1,5 +1,7 @@
 #include "probe/duration_parse.hpp"
 
+#include "probe/quote_value.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -9,20 +11,6 @@ namespace {
 
 constexpr std::string_view accepted =
     "use seconds (2.5) or a number with ms, s or m (500ms, 4s, 2m)";
-
-std::string quote_value(std::string_view text) {
-    constexpr std::size_t max_shown = 64;
-    std::string out = "'";
-    for (char c : text.substr(0, max_shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (text.size() > max_shown) {
-        out += "...";
-    }
-    out += "'";
-    return out;
-}
 
 bool is_digit(char c) {
     return std::isdigit(static_cast<unsigned char>(c)) != 0;

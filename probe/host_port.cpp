@@ -1,5 +1,7 @@
 #include "probe/host_port.hpp"
 
+#include "probe/quote_value.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -12,21 +14,6 @@ namespace {
 constexpr std::string_view accepted_forms =
     "use a name (mail.example.com), an IPv4 address (192.0.2.1) or an IPv6 address "
     "(2001:db8::1 or [2001:db8::1]), optionally followed by :PORT ([2001:db8::1]:587 for IPv6)";
-
-/// The text as it may appear in a message: quoted, bounded, control characters replaced.
-std::string quote_value(std::string_view text) {
-    constexpr std::size_t max_shown = 64;
-    std::string out = "'";
-    for (char c : text.substr(0, max_shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (text.size() > max_shown) {
-        out += "...";
-    }
-    out += "'";
-    return out;
-}
 
 bool is_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {

@@ -1,5 +1,7 @@
 #include "probe/secret_source.hpp"
 
+#include "probe/quote_value.hpp"
+
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <termios.h>
@@ -15,20 +17,6 @@
 
 namespace smtp_probe {
 namespace {
-
-std::string quote_value(std::string_view text) {
-    constexpr std::size_t max_shown = 128;
-    std::string out = "'";
-    for (char c : text.substr(0, max_shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (text.size() > max_shown) {
-        out += "...";
-    }
-    out += "'";
-    return out;
-}
 
 bool is_variable_name(std::string_view name) {
     const auto word = [](char c) {

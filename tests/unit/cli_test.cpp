@@ -68,7 +68,7 @@ bool contains(const std::string& text, const std::string& part) {
 
 /// A file under /tmp holding `content`, removed at the end of the test.
 class temp_file {
-  public:
+public:
     explicit temp_file(const std::string& content) {
         char name[] = "/tmp/sp_cli_test_XXXXXX";
         const int fd = ::mkstemp(name);
@@ -83,7 +83,7 @@ class temp_file {
     ~temp_file() { ::unlink(path_.c_str()); }
     [[nodiscard]] const std::string& path() const { return path_; }
 
-  private:
+private:
     std::string path_;
 };
 
@@ -414,6 +414,12 @@ TEST_CASE("address family, DNS server, HELO name") {
     CHECK(command_of(run({"check", "h.example", "--all-addresses"})).request.all_addresses);
     CHECK(
         contains(error_of(run({"check", "h.example", "--ipv4", "--ipv6"})), "exclude each other"));
+    // An address literal of the other family can never be reached: say so before probing.
+    CHECK(contains(error_of(run({"check", "192.0.2.1", "--ipv6"})), "--ipv6 with the IPv4"));
+    CHECK(
+        contains(error_of(run({"check", "[2001:db8::1]:587", "--ipv4"})), "--ipv4 with the IPv6"));
+    CHECK(command_of(run({"check", "2001:db8::1", "--ipv6"})).request.family ==
+          address_family::ipv6);
 
     struct dns_case {
         const char* given;
