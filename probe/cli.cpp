@@ -1,5 +1,7 @@
 #include "probe/cli.hpp"
 
+#include <fmt/format.h>
+
 #include "probe/quote_value.hpp"
 
 #include "probe/i18n.hpp"
@@ -144,20 +146,20 @@ check_options add_check_command(CLI::App& root) {
         "variable, a file, or the prompt that appears when stdin is a terminal.");
 
     const auto value = [&](std::string name, std::string type, std::string help,
-                           std::string group) {
+                           const std::string& group) {
         auto* opt = app->add_option(std::move(name))
                         ->description(std::move(help))
                         ->type_name(std::move(type))
                         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-                        ->group(std::move(group));
+                        ->group(group);
         o.valued.push_back(opt);
         return opt;
     };
-    const auto flag = [&](std::string name, std::string help, std::string group) {
+    const auto flag = [&](std::string name, std::string help, const std::string& group) {
         return app->add_flag(std::move(name))
             ->description(std::move(help))
             ->disable_flag_override()
-            ->group(std::move(group));
+            ->group(group);
     };
 
     o.host = app->add_option("HOST",
@@ -866,7 +868,7 @@ std::optional<cli_error> leftover_problem(const std::vector<std::string>& extras
         // place.
         if (is_digits(extra) && extra.size() <= 5) {
             return fail("unexpected argument " + quote_value(extra) +
-                        " after HOST; give a port as " + "--port " + extra + " or HOST:" + extra);
+                        fmt::format(" after HOST; give a port as --port {0} or HOST:{0}", extra));
         }
         return fail("unexpected extra argument after HOST; " + sub->get_name() +
                     " takes one HOST, and options start with --" + help_hint(sub));

@@ -32,7 +32,7 @@ namespace {
 
 /// A blocking client with a 3 s receive timeout: enough to drive the server by hand.
 class raw_client {
-  public:
+public:
     explicit raw_client(std::uint16_t port) {
         fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         REQUIRE(fd_ >= 0);
@@ -149,7 +149,7 @@ class raw_client {
     [[nodiscard]] long verify_result() const { return SSL_get_verify_result(ssl_); }
     [[nodiscard]] X509* peer_certificate() const { return SSL_get0_peer_certificate(ssl_); }
 
-  private:
+private:
     int fd_ = -1;
     int connect_result_ = -1;
     int connect_errno_ = 0;
