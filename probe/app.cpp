@@ -12,9 +12,12 @@
 
 #include "checks/pipeline.hpp"
 #include "probe/cli.hpp"
+#include "probe/diagnose.hpp"
+#include "probe/diagnose_report.hpp"
 #include "probe/explain_run.hpp"
 #include "probe/i18n.hpp"
 #include "probe/local_names.hpp"
+#include "probe/php_mail_run.hpp"
 #include "probe/report_json.hpp"
 #include "probe/report_text.hpp"
 
@@ -96,6 +99,33 @@ int run_check_command(check_command& cmd) {
     return static_cast<int>(worst(results));
 }
 
+int run_diagnose_command(diagnose_command& cmd) {
+    auto& request = cmd.request;
+    request.local_names = local_host_names();
+    if (request.helo_name.empty()) {
+        request.helo_name = helo_name_from(request.local_names);
+    }
+    auto log = make_logger(cmd.output);
+    diagnose_outcome outcome;
+    try {
+        outcome = run_diagnose(request, cmd.extra_ports, cmd.message_size, log);
+    } catch (const setup_error& e) {
+        std::cerr << "smtp-probe: " << e.what() << '\n';
+        return static_cast<int>(exit_status::cannot_run);
+    }
+    if (cmd.output.fmt == output_options::format::json) {
+        std::cout << serialize_json(diagnose_json(request.host, outcome, cmd.output.transcript))
+                  << '\n';
+    } else {
+        text_options options;
+        options.lang = language_from_name(cmd.output.lang).value_or(language::en);
+        options.color = use_color(cmd.output.color);
+        std::cout << render_diagnose_text(request.host, outcome, options);
+    }
+    std::cout.flush();
+    return static_cast<int>(exit_status_of(outcome));
+}
+
 }  // namespace
 
 int run_app(int argc, const char* const* argv) {
@@ -117,6 +147,12 @@ int run_app(int argc, const char* const* argv) {
         if (auto* explain = std::get_if<explain_command>(&parsed)) {
             return run_explain(*explain, use_color(explain->output.color), std::cin, std::cout,
                                std::cerr);
+        }
+        if (auto* php_mail = std::get_if<php_mail_command>(&parsed)) {
+            return run_php_mail(*php_mail, std::cout, std::cerr);
+        }
+        if (auto* diagnose = std::get_if<diagnose_command>(&parsed)) {
+            return run_diagnose_command(*diagnose);
         }
         return run_check_command(std::get<check_command>(parsed));
     } catch (const std::exception& e) {

@@ -19,6 +19,7 @@
 #include "checks/port_mode.hpp"
 #include "probe/duration_parse.hpp"
 #include "probe/host_port.hpp"
+#include "probe/message_size.hpp"
 
 #ifndef SMTP_PROBE_VERSION
 #define SMTP_PROBE_VERSION "unknown"
@@ -127,23 +128,43 @@ struct check_options {
     CLI::Option* log_level = nullptr;
     CLI::Option* color = nullptr;
     CLI::Option* version = nullptr;
+    CLI::Option* ports = nullptr;         ///< diagnose only
+    CLI::Option* message_size = nullptr;  ///< diagnose only
 };
 
-check_options add_check_command(CLI::App& root) {
+/// `check`, or with diagnose set `diagnose`: the same options, plus --ports and --message-size.
+check_options add_check_command(CLI::App& root, bool diagnose = false) {
     check_options o;
-    auto* app = root.add_subcommand("check",
-                                    "Connect to a mail server and check every step up to "
-                                    "RCPT TO, naming the WHMCS error category of a "
-                                    "failure and its cause.");
+    auto* app = diagnose ? root.add_subcommand("diagnose",
+                                               "Try every usual port and TLS mode of a mail "
+                                               "server (25, 26, 465, 587) and recommend the WHMCS "
+                                               "SMTP Port and SMTP SSL Type.")
+                         : root.add_subcommand("check",
+                                               "Connect to a mail server and check every step up "
+                                               "to RCPT TO, naming the WHMCS error category of a "
+                                               "failure and its cause.");
     o.app = app;
     app->allow_extras(true);
     app->footer(
-        "Example:\n"
-        "  smtp-probe check mail.example.com --port 587 --security starttls \\\n"
-        "      --user billing@example.com --password-env SMTP_PASSWORD --from billing@example.com\n"
-        "\n"
-        "There is deliberately no --password option: give the password through an environment\n"
-        "variable, a file, or the prompt that appears when stdin is a terminal.");
+        diagnose
+            ? std::string(
+                  "Example:\n"
+                  "  smtp-probe diagnose mail.example.com --user billing@example.com \\\n"
+                  "      --password-env SMTP_PASSWORD --message-size 12MB\n"
+                  "\n"
+                  "Connections and TLS run for every combination at once; the login is tried one\n"
+                  "combination at a time and stops after the password is refused once. Exit code: "
+                  "0 a\n"
+                  "combination works, 1 it works with warnings, 2 none works, 3 could not run.")
+            : std::string(
+                  "Example:\n"
+                  "  smtp-probe check mail.example.com --port 587 --security starttls \\\n"
+                  "      --user billing@example.com --password-env SMTP_PASSWORD --from "
+                  "billing@example.com\n"
+                  "\n"
+                  "There is deliberately no --password option: give the password through an "
+                  "environment\n"
+                  "variable, a file, or the prompt that appears when stdin is a terminal."));
 
     const auto value = [&](std::string name, std::string type, std::string help,
                            const std::string& group) {
@@ -232,6 +253,14 @@ check_options add_check_command(CLI::App& root) {
         value("--log-level", "LEVEL", "trace|debug|info|warn|error|off (default warn)", output);
     o.color = value("--color", "WHEN", "auto|always|never (default auto)", output);
     o.version = flag("--version", "Print the version and exit", output);
+    if (diagnose) {
+        o.ports =
+            value("--ports", "LIST",
+                  "More ports to try, comma-separated (2525,8025), each with its usual mode", conn);
+        o.message_size =
+            value("--message-size", "SIZE",
+                  "Largest mail planned (12MB, 10MiB): compared with the server's SIZE", envelope);
+    }
     return o;
 }
 
@@ -714,6 +743,59 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+// `diagnose`: the options of check, without the choice of port and mode (diagnose tries them).
+
+cli_result build_diagnose(const check_options& o, const cli_environment& env) {
+    for (const auto* opt : {o.port, o.security, o.ssl_type, o.all_addresses}) {
+        if (is_set(opt)) {
+            return fail(opt->get_name() +
+                        " does not apply to diagnose, which tries 25, 26, 465 and 587 in their "
+                        "usual modes; add more ports with --ports LIST");
+        }
+    }
+    if (const auto host_text = given(o.host)) {
+        auto parsed = parse_host_port(*host_text);
+        if (const auto* target = std::get_if<host_port>(&parsed); target && target->port) {
+            return fail("diagnose takes HOST without a port; add ports with --ports " +
+                        std::to_string(*target->port));
+        }
+    }
+    std::vector<std::uint16_t> ports;
+    if (const auto list = given(o.ports)) {
+        std::string_view rest = *list;
+        while (true) {
+            const auto comma = rest.find(',');
+            const auto item = rest.substr(0, comma);
+            auto port = parse_port(item);
+            if (auto* error = std::get_if<std::string>(&port)) {
+                return fail("--ports: " + *error);
+            }
+            if (ports.size() == 16) {
+                return fail("--ports: at most 16 extra ports");
+            }
+            ports.push_back(std::get<std::uint16_t>(port));
+            if (comma == std::string_view::npos) {
+                break;
+            }
+            rest = rest.substr(comma + 1);
+        }
+    }
+    std::optional<std::uint64_t> size;
+    if (const auto text = given(o.message_size)) {
+        auto parsed = parse_message_size(*text);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            return fail(std::move(*error));
+        }
+        size = std::get<std::uint64_t>(parsed);
+    }
+    auto built = check_builder(o, env).build();
+    if (auto* check = std::get_if<check_command>(&built)) {
+        return diagnose_command{std::move(check->request), check->output, std::move(ports), size};
+    }
+    return built;
+}
+
+// ---------------------------------------------------------------------------------------------
 // `explain`: a line from WHMCS System Logs, a category id, or nothing (stdin, or the list).
 
 struct explain_options_cli {
@@ -824,6 +906,95 @@ cli_result build_explain(const explain_options_cli& o, const cli_environment& en
 }
 
 // ---------------------------------------------------------------------------------------------
+// `php-mail`: the local check of PHP mail() (probe/php_mail_run.hpp).
+
+struct php_mail_options_cli {
+    CLI::App* app = nullptr;
+    CLI::Option* php_ini = nullptr;
+    CLI::Option* php = nullptr;
+    CLI::Option* send_to = nullptr;
+    CLI::Option* format = nullptr;
+    CLI::Option* lang = nullptr;
+};
+
+php_mail_options_cli add_php_mail_command(CLI::App& root) {
+    php_mail_options_cli o;
+    auto* app = root.add_subcommand(
+        "php-mail",
+        "Check PHP mail() on this machine (WHMCS \"Could not instantiate mail function\"): "
+        "disable_functions, sendmail_path, the sendmail program and the mail server behind it. "
+        "Sends nothing.");
+    o.app = app;
+    app->allow_extras(true);
+    app->footer(
+        "Settings come from `php -i` (with -c PATH when --php-ini is given); without PHP, from\n"
+        "the php.ini given with --php-ini. Exit code: 0 ok, 1 part could not be judged, 2 a\n"
+        "cause found, 3 could not run.");
+    const auto value = [app](const char* name, const char* type, const char* description) {
+        return app->add_option(name)
+            ->description(description)
+            ->type_name(type)
+            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    };
+    o.php_ini =
+        value("--php-ini", "PATH", "the php.ini WHMCS uses (php-fpm's may differ from the CLI's)");
+    o.php = value("--php", "BINARY", "the PHP command line program (default php in PATH)");
+    o.send_to = value("--send-to", "ADDR", "send a real test message (not available yet)");
+    o.format = value("--format", "FMT", "text|json (default text)");
+    o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)");
+    return o;
+}
+
+cli_result build_php_mail(const php_mail_options_cli& o, const cli_environment& env) {
+    for (const auto& extra : o.app->remaining()) {
+        if (extra.size() > 1 && extra.front() == '-') {
+            return fail("unknown option " + quote_value(option_name(extra)) +
+                        " (see smtp-probe php-mail --help)");
+        }
+        return fail("php-mail takes no arguments, only options (see smtp-probe php-mail --help)");
+    }
+    if (is_set(o.send_to)) {
+        return fail(
+            "--send-to is not available yet: php-mail only checks, it sends nothing; to send a "
+            "test message use the \"Send Test Email\" button in WHMCS's mail settings");
+    }
+    php_mail_command cmd;
+    if (const auto path = given(o.php_ini)) {
+        if (path->empty()) {
+            return fail("--php-ini needs a path to a php.ini file");
+        }
+        cmd.php_ini = *path;
+    }
+    if (const auto php = given(o.php)) {
+        if (php->empty()) {
+            return fail(
+                "--php needs the PHP program, such as php or "
+                "/opt/cpanel/ea-php81/root/usr/bin/php");
+        }
+        cmd.php_binary = *php;
+    }
+    auto& out = cmd.output;
+    if (const auto value = given(o.format)) {
+        const auto word = lower(*value);
+        if (word != "text" && word != "json") {
+            return fail("--format: " + quote_value(*value) +
+                        " is not an output format; use text or json");
+        }
+        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+    }
+    if (const auto value = given(o.lang)) {
+        out.lang = lower(*value);
+        if (out.lang != "zh" && out.lang != "en") {
+            return fail("--lang: " + quote_value(*value) +
+                        " is not a language of the report; use zh or en");
+        }
+    } else {
+        out.lang = language_from_environment(env);
+    }
+    return cmd;
+}
+
+// ---------------------------------------------------------------------------------------------
 // CLI11 errors and leftovers, in our words.
 
 std::string help_hint(const CLI::App* sub) {
@@ -861,8 +1032,8 @@ std::optional<cli_error> leftover_problem(const std::vector<std::string>& extras
         }
         if (sub == nullptr) {
             return fail("unknown command " + quote_value(extra) +
-                        "; the commands are check, as in smtp-probe check mail.example.com, and "
-                        "explain, as in smtp-probe explain auth_failed");
+                        "; the commands are check, diagnose, explain and php-mail, as in "
+                        "smtp-probe check mail.example.com");
         }
         // Only a number is repeated back: a stray word could be a password typed in the wrong
         // place.
@@ -907,11 +1078,14 @@ cli_result parse_command_line(int argc, const char* const* argv, const cli_envir
                   std::string(program)};
     root.allow_extras(true);
     root.footer(
-        "Run smtp-probe check --help or smtp-probe explain --help for the options of each "
-        "command.");
+        "Commands: check (one set of settings), diagnose (find the settings that work), explain "
+        "(a WHMCS log line or category), php-mail (PHP mail()). Run smtp-probe COMMAND --help "
+        "for the options of each.");
     auto* root_version = root.add_flag("--version")->description("Print the version and exit");
     const auto check = add_check_command(root);
     const auto explain = add_explain_command(root);
+    const auto diagnose = add_check_command(root, true);
+    const auto php_mail = add_php_mail_command(root);
 
     const char* const fallback[] = {program.data()};
     try {
@@ -950,8 +1124,24 @@ cli_result parse_command_line(int argc, const char* const* argv, const cli_envir
     if (explain.app->parsed()) {
         return build_explain(explain, env);
     }
+    if (diagnose.app->parsed()) {
+        if (is_set(diagnose.version)) {
+            return cli_help{version_text()};
+        }
+        if (auto error = swallowed_option(diagnose)) {
+            return std::move(*error);
+        }
+        if (auto error = leftover_problem(diagnose.app->remaining(), diagnose.app)) {
+            return std::move(*error);
+        }
+        return build_diagnose(diagnose, env);
+    }
+    if (php_mail.app->parsed()) {
+        return build_php_mail(php_mail, env);
+    }
     return cli_error{
-        "no command given; use smtp-probe check HOST [options] or smtp-probe explain [TEXT]",
+        "no command given; use smtp-probe check HOST [options], smtp-probe diagnose HOST, "
+        "smtp-probe explain [TEXT] or smtp-probe php-mail",
         root.help()};
 }
 

@@ -3,6 +3,7 @@
 // now; diagnose, serve later) share one CLI11 app.
 #pragma once
 
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <optional>
@@ -43,6 +44,22 @@ struct explain_command {
     output_options output;  ///< fmt, lang and color are used
 };
 
+/// `smtp-probe php-mail`: the local check of PHP mail() (category instantiate_mail).
+struct php_mail_command {
+    std::string php_binary = "php";      ///< --php
+    std::optional<std::string> php_ini;  ///< --php-ini
+    output_options output;               ///< fmt and lang are used
+};
+
+/// `smtp-probe diagnose HOST`: every usual port and mode (probe/diagnose.hpp). The request
+/// carries host, credentials, envelope, TLS, DNS and timeouts; its port and security are unused.
+struct diagnose_command {
+    probe_request request;
+    output_options output;
+    std::vector<std::uint16_t> extra_ports;     ///< --ports, each with its default mode
+    std::optional<std::uint64_t> message_size;  ///< --message-size, bytes
+};
+
 struct cli_error {
     std::string message;  ///< one sentence: what was wrong and what is accepted
     std::string usage;    ///< help text to print after the message, or empty
@@ -52,7 +69,8 @@ struct cli_help {
     std::string text;  ///< --help / --version output; exit 0
 };
 
-using cli_result = std::variant<check_command, explain_command, cli_help, cli_error>;
+using cli_result = std::variant<check_command, diagnose_command, explain_command, php_mail_command,
+                                cli_help, cli_error>;
 
 /// Environment lookup and prompting are injected so that tests need no real environment or
 /// terminal. The prompt is used only when stdin_is_terminal is true.

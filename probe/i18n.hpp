@@ -90,6 +90,35 @@ enum class ui_string {
     resolved_addresses,
     connected_to,
     used_helo,
+    // diagnose
+    diag_heading,  ///< "Diagnosis of {host}"
+    diag_port,     ///< table column
+    diag_mode,
+    diag_ssl_type,
+    diag_result,
+    diag_time,
+    diag_cert_days,
+    diag_size,
+    diag_works,       ///< the result column of a working combination
+    diag_not_tried,   ///< "not tried: the password was refused on port {port}"
+    diag_details,     ///< heading over the failures of the table
+    diag_recommend,   ///< heading of the recommendation
+    diag_enter,       ///< "SMTP Port {port}, SMTP SSL Type {ssl_type}"
+    diag_where,       ///< where in WHMCS to enter it
+    diag_none_works,  ///< no combination works; the most telling failure follows
+    diag_why_others,  ///< heading over the hints
+    diag_hint_speaks_tls_first,
+    diag_hint_expects_starttls,
+    diag_hint_port_closed,
+    diag_hint_no_starttls,
+    diag_hint_certificate,
+    diag_hint_password_refused,
+    diag_hint_redirected,
+    diag_redirect,      ///< outbound SMTP lands on this server
+    diag_redirect_fix,  ///< the WHM path and CSF settings; root is exempt
+    diag_size_note,     ///< planned size, its encoded size, and the limit
+    diag_no_login,      ///< no --user: the login was not tested
+    diag_dns_failed,    ///< the host does not resolve: no port was tried
 };
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);

@@ -982,6 +982,72 @@ std::string_view ui_en(ui_string s) {
             return "connected to";
         case u::used_helo:
             return "fell back to HELO";
+        case u::diag_heading:
+            return "Diagnosis of {host}";
+        case u::diag_port:
+            return "Port";
+        case u::diag_mode:
+            return "Mode";
+        case u::diag_ssl_type:
+            return "SSL Type";
+        case u::diag_result:
+            return "Result";
+        case u::diag_time:
+            return "Time";
+        case u::diag_cert_days:
+            return "Cert days";
+        case u::diag_size:
+            return "SIZE";
+        case u::diag_works:
+            return "works";
+        case u::diag_not_tried:
+            return "not tried: the password was refused on port {port}";
+        case u::diag_details:
+            return "Failures";
+        case u::diag_recommend:
+            return "Recommendation";
+        case u::diag_enter:
+            return "SMTP Port {port}, SMTP SSL Type {ssl_type}";
+        case u::diag_where:
+            return "Enter it in WHMCS under Configuration > System Settings > General Settings > "
+                   "Mail.";
+        case u::diag_none_works:
+            return "No combination works. The most telling failure decides:";
+        case u::diag_why_others:
+            return "Why the others fail";
+        case u::diag_hint_speaks_tls_first:
+            return "{port} speaks TLS first: choose SSL, not TLS or None";
+        case u::diag_hint_expects_starttls:
+            return "{port} greets in plain text: choose TLS (STARTTLS), not SSL";
+        case u::diag_hint_port_closed:
+            return "{port} is closed or filtered: the connection does not get through";
+        case u::diag_hint_no_starttls:
+            return "{port} offers no STARTTLS: TLS cannot work there";
+        case u::diag_hint_certificate:
+            return "{port}: the server's certificate fails verification";
+        case u::diag_hint_password_refused:
+            return "{port}: the server refused the password";
+        case u::diag_hint_redirected:
+            return "{port}: the answer came from this machine, not from the host asked for (see "
+                   "below)";
+        case u::diag_redirect:
+            return "Outbound SMTP from this machine is redirected to its own mail server (cPanel "
+                   "\"SMTP Restrictions\" or CSF): the answers above may come from this server, "
+                   "not from the host asked for.";
+        case u::diag_redirect_fix:
+            return "Switch it off in WHM » Home » Security Center » SMTP Restrictions; with CSF, "
+                   "set SMTP_BLOCK and SMTP_REDIRECT to \"0\" in /etc/csf/csf.conf and restart "
+                   "csf. root is exempt from the redirect, so a probe run as root may not see what "
+                   "the web server user sees.";
+        case u::diag_size_note:
+            return "A planned mail of {planned} bytes grows by about 4/3 in base64 plus headers, "
+                   "to about {encoded} bytes; the recommended server accepts at most {limit} bytes "
+                   "(SIZE).";
+        case u::diag_no_login:
+            return "No --user given: the login was not tested, so the recommendation rests on the "
+                   "connection, TLS and certificate only.";
+        case u::diag_dns_failed:
+            return "The host name does not resolve, so no port was tried.";
     }
     return "?";
 }

@@ -905,6 +905,66 @@ std::string_view ui_zh(ui_string s) {
             return "已连接";
         case u::used_helo:
             return "已退回 HELO";
+        case u::diag_heading:
+            return "{host} 的诊断";
+        case u::diag_port:
+            return "端口";
+        case u::diag_mode:
+            return "方式";
+        case u::diag_ssl_type:
+            return "SSL 类型";
+        case u::diag_result:
+            return "结果";
+        case u::diag_time:
+            return "耗时";
+        case u::diag_cert_days:
+            return "证书剩余天数";
+        case u::diag_size:
+            return "SIZE";
+        case u::diag_works:
+            return "可用";
+        case u::diag_not_tried:
+            return "未尝试：密码已在端口 {port} 被拒绝";
+        case u::diag_details:
+            return "失败详情";
+        case u::diag_recommend:
+            return "建议";
+        case u::diag_enter:
+            return "SMTP Port {port}，SMTP SSL Type {ssl_type}";
+        case u::diag_where:
+            return "在 WHMCS 的 Configuration > System Settings > General Settings > Mail 中填写。";
+        case u::diag_none_works:
+            return "没有可用的组合。最能说明问题的失败是：";
+        case u::diag_why_others:
+            return "其他组合为何失败";
+        case u::diag_hint_speaks_tls_first:
+            return "{port} 一连接就要求 TLS：请选 SSL，不要选 TLS 或 None";
+        case u::diag_hint_expects_starttls:
+            return "{port} 先以明文问候：请选 TLS（STARTTLS），不要选 SSL";
+        case u::diag_hint_port_closed:
+            return "{port} 端口关闭或被过滤：连接无法建立";
+        case u::diag_hint_no_starttls:
+            return "{port} 不提供 STARTTLS：TLS 在此端口不可用";
+        case u::diag_hint_certificate:
+            return "{port}：服务器证书验证失败";
+        case u::diag_hint_password_refused:
+            return "{port}：服务器拒绝了密码";
+        case u::diag_hint_redirected:
+            return "{port}：回应来自本机，而不是所指定的主机（见下文）";
+        case u::diag_redirect:
+            return "本机发出的 SMTP 连接被重定向到本机自己的邮件服务器（cPanel “SMTP Restrictions” "
+                   "或 CSF）：上面的回应可能来自本机，而不是所指定的主机。";
+        case u::diag_redirect_fix:
+            return "在 WHM » Home » Security Center » SMTP Restrictions 中关闭；使用 CSF 时，在 "
+                   "/etc/csf/csf.conf 中把 SMTP_BLOCK 和 SMTP_REDIRECT 设为 \"0\" 并重启 csf。root "
+                   "不受该重定向限制，因此以 root 运行探测可能看不到 Web 服务器用户遇到的情况。";
+        case u::diag_size_note:
+            return "计划发送的 {planned} 字节邮件经 base64 编码约增大为 4/3，再加上邮件头，约 "
+                   "{encoded} 字节；推荐的服务器最多接受 {limit} 字节（SIZE）。";
+        case u::diag_no_login:
+            return "未提供 --user：未测试登录，建议仅基于连接、TLS 和证书的结果。";
+        case u::diag_dns_failed:
+            return "主机名无法解析，因此没有尝试任何端口。";
     }
     return "?";
 }

@@ -168,6 +168,44 @@ CASES = [
 ]
 
 
+@dataclass
+class DiagnoseCase:
+    """`smtp-probe diagnose HOST ... --format json`: the recommendation and how AUTH was tried."""
+    name: str
+    args: list
+    exit: int
+    recommendation: Optional[tuple] = None  # (port, ssl_type), or None when nothing works
+    category: str = "ok"
+    cause: Optional[str] = None
+    redirect: bool = False
+    tried_auth: Optional[int] = None  # how many combinations were tried with AUTH
+    not_tried: Optional[int] = None  # how many carry password_refused_on
+    password: Optional[str] = None
+    why: str = ""
+
+
+DIAGNOSE_CASES = [
+    DiagnoseCase("diagnose_submission_only", ["{provider:submission-only}", "--user", "{user}"],
+                 0, (587, "TLS"), tried_auth=1, password="right",
+                 why="only 587 answers: enter 587 with TLS (STARTTLS)"),
+    DiagnoseCase("diagnose_smtps_only", ["{provider:smtps-only}", "--user", "{user}"],
+                 0, (465, "SSL"), tried_auth=1, password="right",
+                 why="only 465 answers: enter 465 with SSL (implicit TLS)"),
+    DiagnoseCase("diagnose_all_ports", ["{provider:all-ports}", "--user", "{user}"],
+                 0, (465, "SSL"), password="right",
+                 why="everything works: 465 with SSL is preferred"),
+    DiagnoseCase("diagnose_redirect", ["{provider:redirect}"], 2, None,
+                 "smtp_connect_failed", "smtp_restrictions_redirect", redirect=True,
+                 tried_auth=0, why="the answers come from this machine: the redirect is named"),
+    DiagnoseCase("diagnose_wrong_password", ["{provider:all-ports}", "--user", "{user}"],
+                 2, None, "auth_failed", "bad_credentials", tried_auth=1, not_tried=3,
+                 password="wrong",
+                 why="after the password is refused once, no other port is tried with it"),
+    DiagnoseCase("diagnose_nxdomain", ["{nxdomain}"], 2, None, "smtp_connect_failed",
+                 "dns_not_found", tried_auth=0, why="a name that does not resolve: reported once"),
+]
+
+
 def lab_env(lab_script):
     out = subprocess.run([lab_script, "env", "--json"], capture_output=True, text=True)
     if out.returncode != 0:
@@ -251,6 +289,48 @@ def check_case(case, probe, env):
     return problems
 
 
+def check_diagnose_case(case, probe, env):
+    argv = [probe, "diagnose", *(expand(a, env) for a in case.args), "--format", "json",
+            "--dns-server", env["dns"], "--ca-file", env["ca_file"],
+            "--timeout", "10s", "--deadline", "30s", "--log-level", "off"]
+    child_env = dict(os.environ)
+    if case.password:
+        argv += ["--password-env", PASSWORD_VAR]
+        child_env[PASSWORD_VAR] = env["password"] if case.password == "right" else WRONG_PASSWORD
+    started = time.monotonic()
+    run = subprocess.run(argv, capture_output=True, text=True, env=child_env, timeout=100)
+    print(f"$ {' '.join(argv)}\n  (exit {run.returncode}, {time.monotonic() - started:.2f} s)")
+    problems = []
+    if env["password"] in run.stdout or env["password"] in run.stderr:
+        problems.append("the lab password appears in the probe's output")
+    try:
+        doc = json.loads(run.stdout)
+    except json.JSONDecodeError as e:
+        return problems + [f"stdout is not one JSON document ({e}): {run.stdout[:500]!r} "
+                           f"stderr: {run.stderr[:500]!r}"]
+    rec = doc.get("recommendation")
+    combos = doc.get("combinations", [])
+    got = {"exit": run.returncode,
+           "recommendation": (rec["port"], rec["ssl_type"]) if rec else None,
+           "category": doc.get("category"), "cause": doc.get("cause"),
+           "redirect": doc.get("redirect"),
+           "tried_auth": sum(1 for c in combos if c.get("tried_auth")),
+           "not_tried": sum(1 for c in combos if c.get("password_refused_on") is not None)}
+    expected = {"exit": case.exit, "recommendation": case.recommendation,
+                "category": case.category, "cause": case.cause, "redirect": case.redirect,
+                "tried_auth": case.tried_auth, "not_tried": case.not_tried}
+    for key in ("tried_auth", "not_tried"):
+        if expected[key] is None:
+            del expected[key], got[key]
+    print(f"  got:      {got}\n  expected: {expected}")
+    for key in expected:
+        if got[key] != expected[key]:
+            problems.append(f"{key}: got {got[key]!r}, expected {expected[key]!r}")
+    if problems:
+        print("  the probe's JSON:\n  " + json.dumps(doc, ensure_ascii=False)[:4000])
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -261,20 +341,21 @@ def main():
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
     if args.list:
-        print("\n".join(c.name for c in CASES))
+        print("\n".join(c.name for c in CASES + DIAGNOSE_CASES))
         return 0
     if not args.probe:
         parser.error("--probe is required")
-    by_name = {c.name: c for c in CASES}
+    by_name = {c.name: c for c in CASES + DIAGNOSE_CASES}
     unknown = [n for n in args.cases if n not in by_name]
     if unknown:
         parser.error(f"unknown case(s): {', '.join(unknown)}")
     env = lab_env(args.lab)
     failed = 0
-    selected = [by_name[n] for n in args.cases] if args.cases else CASES
+    selected = [by_name[n] for n in args.cases] if args.cases else CASES + DIAGNOSE_CASES
     for case in selected:
         print(f"== {case.name}" + (f": {case.why}" if case.why else ""))
-        problems = check_case(case, args.probe, env)
+        check = check_diagnose_case if isinstance(case, DiagnoseCase) else check_case
+        problems = check(case, args.probe, env)
         for p in problems:
             print(f"  FAIL {p}")
         print(f"  {'FAIL' if problems else 'ok'}")

@@ -1,0 +1,524 @@
+#include "probe/php_mail.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <cctype>
+#include <cstring>
+
+#include "net/sanitize.hpp"
+
+namespace smtp_probe {
+namespace {
+
+std::string_view trim(std::string_view s) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && is_space(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && is_space(s.back())) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+/// Calls f(line) for every line (without the line break).
+template <typename F>
+void for_each_line(std::string_view text, F f) {
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        auto line = text.substr(0, nl);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        f(line);
+        if (nl == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(nl + 1);
+    }
+}
+
+/// The value part of "KEY = VALUE ; comment" in php.ini syntax.
+std::string ini_value(std::string_view raw) {
+    raw = trim(raw);
+    std::string out;
+    bool quoted_any = false;
+    std::size_t i = 0;
+    while (i < raw.size()) {
+        const char c = raw[i];
+        if (c == ';') {
+            break;
+        }
+        if (c == '"') {
+            quoted_any = true;
+            ++i;
+            while (i < raw.size() && raw[i] != '"') {
+                if (raw[i] == '\\' && i + 1 < raw.size() &&
+                    (raw[i + 1] == '"' || raw[i + 1] == '\\')) {
+                    ++i;
+                }
+                out += raw[i++];
+            }
+            ++i;  // closing quote
+            continue;
+        }
+        if (c == '\'') {
+            quoted_any = true;
+            ++i;
+            while (i < raw.size() && raw[i] != '\'') {
+                out += raw[i++];
+            }
+            ++i;
+            continue;
+        }
+        out += c;
+        ++i;
+    }
+    if (!quoted_any) {
+        auto t = std::string(trim(out));
+        for (const auto word : {"none", "off", "no", "false", "null"}) {
+            if (iequals(t, word)) {
+                return {};
+            }
+        }
+        return t;
+    }
+    return std::string(trim(out));
+}
+
+bool shell_special(char c) {
+    return std::string_view("|&;<>()$`*?[]{}\n#").find(c) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view origin_name(php_mail_settings::origin o) {
+    return o == php_mail_settings::origin::php_info ? "php -i" : "php.ini";
+}
+
+std::optional<std::string> php_info_value(std::string_view php_i_output,
+                                          std::string_view directive) {
+    std::optional<std::string> found;
+    const std::string prefix = std::string(directive) + " => ";
+    for_each_line(php_i_output, [&](std::string_view line) {
+        if (found || line.substr(0, prefix.size()) != prefix) {
+            return;
+        }
+        auto rest = line.substr(prefix.size());
+        // "LOCAL => MASTER". A value may itself hold " => ": when both halves are equal (the
+        // usual case) the split is in the middle, otherwise at the first separator.
+        std::string_view local = rest;
+        if (rest.size() >= 4 && (rest.size() - 4) % 2 == 0) {
+            const auto half = (rest.size() - 4) / 2;
+            if (rest.substr(half, 4) == " => " && rest.substr(0, half) == rest.substr(half + 4)) {
+                local = rest.substr(0, half);
+            } else if (const auto sep = rest.find(" => "); sep != std::string_view::npos) {
+                local = rest.substr(0, sep);
+            }
+        } else if (const auto sep = rest.find(" => "); sep != std::string_view::npos) {
+            local = rest.substr(0, sep);
+        } else if (rest.size() >= 3 && rest.substr(rest.size() - 3) == " =>") {
+            local = rest.substr(0, rest.size() - 3);
+        }
+        local = trim(local);
+        found = local == "no value" ? std::string() : std::string(local);
+    });
+    return found;
+}
+
+std::optional<php_mail_settings> settings_from_php_info(std::string_view output) {
+    auto path = php_info_value(output, "sendmail_path");
+    if (!path) {
+        return std::nullopt;
+    }
+    php_mail_settings s;
+    s.from = php_mail_settings::origin::php_info;
+    s.sendmail_path = std::move(*path);
+    s.disable_functions = php_info_value(output, "disable_functions").value_or("");
+    return s;
+}
+
+std::optional<std::string> php_ini_value(std::string_view ini_text, std::string_view directive) {
+    std::optional<std::string> found;
+    bool scoped_section = false;
+    for_each_line(ini_text, [&](std::string_view line) {
+        line = trim(line);
+        if (line.empty() || line.front() == ';' || line.front() == '#') {
+            return;
+        }
+        if (line.front() == '[') {
+            const auto name = lower(line.substr(1, line.find(']') - 1));
+            scoped_section = name.rfind("host=", 0) == 0 || name.rfind("path=", 0) == 0;
+            return;
+        }
+        const auto eq = line.find('=');
+        if (scoped_section || eq == std::string_view::npos) {
+            return;
+        }
+        if (trim(line.substr(0, eq)) == directive) {
+            found = ini_value(line.substr(eq + 1));
+        }
+    });
+    return found;
+}
+
+php_mail_settings settings_from_php_ini(std::string_view ini_text) {
+    php_mail_settings s;
+    s.from = php_mail_settings::origin::php_ini;
+    if (auto path = php_ini_value(ini_text, "sendmail_path")) {
+        s.sendmail_path = std::move(*path);
+    } else {
+        s.sendmail_path = std::string(php_default_sendmail_path);
+        s.sendmail_path_defaulted = true;
+    }
+    s.disable_functions = php_ini_value(ini_text, "disable_functions").value_or("");
+    return s;
+}
+
+bool mail_is_disabled(std::string_view list) {
+    std::size_t i = 0;
+    while (i < list.size()) {
+        const auto end = list.find_first_of(", \t", i);
+        const auto word = list.substr(i, end == std::string_view::npos ? end : end - i);
+        if (iequals(word, "mail")) {
+            return true;
+        }
+        if (end == std::string_view::npos) {
+            break;
+        }
+        i = end + 1;
+    }
+    return false;
+}
+
+sendmail_command split_sendmail_path(std::string_view text) {
+    sendmail_command cmd;
+    const auto too_complex = [&cmd](std::string why) {
+        cmd.argv.clear();
+        cmd.problem = std::move(why);
+        return cmd;
+    };
+    text = trim(text);
+    if (!text.empty() && text.front() == '~') {
+        return too_complex("it starts with ~, which the shell expands");
+    }
+    std::string word;
+    bool in_word = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == ' ' || c == '\t') {
+            if (in_word) {
+                cmd.argv.push_back(std::move(word));
+                word.clear();
+                in_word = false;
+            }
+            continue;
+        }
+        in_word = true;
+        if (c == '\'') {
+            const auto close = text.find('\'', i + 1);
+            if (close == std::string_view::npos) {
+                return too_complex("a single quote is not closed");
+            }
+            word += text.substr(i + 1, close - i - 1);
+            i = close;
+        } else if (c == '"') {
+            ++i;
+            for (; i < text.size() && text[i] != '"'; ++i) {
+                if (text[i] == '$' || text[i] == '`') {
+                    return too_complex(fmt::format("it uses {} inside double quotes", text[i]));
+                }
+                if (text[i] == '\\' && i + 1 < text.size() &&
+                    std::string_view("\"\\$`").find(text[i + 1]) != std::string_view::npos) {
+                    ++i;
+                }
+                word += text[i];
+            }
+            if (i >= text.size()) {
+                return too_complex("a double quote is not closed");
+            }
+        } else if (c == '\\') {
+            if (i + 1 >= text.size()) {
+                return too_complex("it ends in a backslash");
+            }
+            word += text[++i];
+        } else if (shell_special(c)) {
+            return too_complex(fmt::format("it uses the shell syntax '{}'",
+                                           c == '\n' ? std::string("\\n") : std::string(1, c)));
+        } else {
+            word += c;
+        }
+    }
+    if (in_word) {
+        cmd.argv.push_back(std::move(word));
+    }
+    // VAR=value before the program is a shell assignment.
+    if (!cmd.argv.empty() && cmd.argv.front().find('=') != std::string::npos) {
+        return too_complex("it starts with a variable assignment");
+    }
+    return cmd;
+}
+
+std::string_view mta_name(mta_kind k) {
+    switch (k) {
+        case mta_kind::exim:
+            return "exim";
+        case mta_kind::postfix:
+            return "postfix";
+        case mta_kind::msmtp:
+            return "msmtp";
+        case mta_kind::ssmtp:
+            return "ssmtp";
+        case mta_kind::unknown:
+            break;
+    }
+    return "unknown";
+}
+
+mta_kind identify_mta(std::string_view resolved_path, std::string_view file_head) {
+    const auto slash = resolved_path.rfind('/');
+    const auto name =
+        lower(slash == std::string_view::npos ? resolved_path : resolved_path.substr(slash + 1));
+    const auto has = [&name](std::string_view part) {
+        return name.find(part) != std::string::npos;
+    };
+    if (has("exim")) {
+        return mta_kind::exim;
+    }
+    if (has("postfix")) {
+        return mta_kind::postfix;
+    }
+    if (has("msmtp")) {
+        return mta_kind::msmtp;
+    }
+    if (has("ssmtp")) {
+        return mta_kind::ssmtp;
+    }
+    if (name != "sendmail") {
+        return mta_kind::unknown;
+    }
+    // A plain "sendmail": Postfix installs its own under that name; look at the program's text.
+    if (file_head.find("postdrop") != std::string_view::npos &&
+        file_head.find("postfix") != std::string_view::npos) {
+        return mta_kind::postfix;
+    }
+    if (file_head.find("msmtprc") != std::string_view::npos) {
+        return mta_kind::msmtp;
+    }
+    if (file_head.find("ssmtp.conf") != std::string_view::npos) {
+        return mta_kind::ssmtp;
+    }
+    if (file_head.find("exim_path") != std::string_view::npos) {
+        return mta_kind::exim;
+    }
+    return mta_kind::unknown;
+}
+
+std::string_view step_status_id(php_mail_step::status s) {
+    switch (s) {
+        case php_mail_step::status::pass:
+            return "pass";
+        case php_mail_step::status::fail:
+            return "fail";
+        case php_mail_step::status::warn:
+            return "warn";
+        case php_mail_step::status::skip:
+            return "skip";
+    }
+    return "skip";
+}
+
+php_mail_report judge_php_mail(const php_mail_facts& facts) {
+    using st = php_mail_step::status;
+    php_mail_report r;
+    r.settings = facts.settings;
+    const auto add = [&r](std::string name, st s, std::string detail) {
+        r.steps.push_back({std::move(name), s, std::move(detail)});
+    };
+    const auto fail = [&](std::string name, probe_errc cause, std::string detail) {
+        add(std::move(name), st::fail, std::move(detail));
+        if (!r.cause) {
+            r.cause = cause;
+        }
+    };
+    const auto& s = facts.settings;
+    const auto disabled_shown = sanitize_for_display(s.disable_functions, 300);
+
+    if (mail_is_disabled(s.disable_functions)) {
+        fail("disable_functions", probe_errc::mail_disabled,
+             fmt::format("mail is listed in disable_functions = {}", disabled_shown));
+    } else {
+        add("disable_functions", st::pass,
+            s.disable_functions.empty() ? std::string("nothing disabled")
+                                        : fmt::format("mail is not among {}", disabled_shown));
+    }
+
+    const auto path_shown = sanitize_for_display(s.sendmail_path, 300);
+    const auto command = split_sendmail_path(s.sendmail_path);
+    if (trim(s.sendmail_path).empty()) {
+        fail("sendmail_path", probe_errc::sendmail_missing,
+             "sendmail_path is empty, so mail() has no program to run");
+        return r;
+    }
+    if (!command.problem.empty()) {
+        add("sendmail_path", st::warn,
+            fmt::format("{}: too complex to judge ({}); check it by hand", path_shown,
+                        command.problem));
+        r.warned = true;
+        return r;
+    }
+    add("sendmail_path", st::pass,
+        fmt::format("{}{}", path_shown, s.sendmail_path_defaulted ? " (PHP's default)" : ""));
+
+    if (!facts.program) {
+        return r;
+    }
+    const auto& p = *facts.program;
+    const auto prog = sanitize_for_display(p.path, 300);
+    if (p.stat_errno != 0 || !p.regular) {
+        fail("sendmail_exists", probe_errc::sendmail_missing,
+             p.stat_errno != 0 ? fmt::format("{}: {}", prog, std::strerror(p.stat_errno))
+                               : fmt::format("{} is not a regular file", prog));
+        return r;
+    }
+    const auto resolved = p.resolved != p.path
+                              ? fmt::format(" -> {}", sanitize_for_display(p.resolved, 300))
+                              : std::string();
+    add("sendmail_exists", st::pass, fmt::format("{}{}", prog, resolved));
+    const auto perms = fmt::format("mode {:04o}, owner {}, group {}; checked as {}", p.mode,
+                                   p.owner, p.group, p.user);
+    if (!p.executable) {
+        fail("sendmail_executable", probe_errc::sendmail_not_executable,
+             fmt::format("not executable: {}", perms));
+        return r;
+    }
+    add("sendmail_executable", st::pass, perms);
+
+    if (facts.mta == mta_kind::unknown) {
+        add("mta", st::warn,
+            "the program behind sendmail_path is not Exim, Postfix, msmtp or ssmtp; its "
+            "service was not checked");
+        r.warned = true;
+        return r;
+    }
+    add("mta", st::pass, std::string(mta_name(facts.mta)));
+    for (const auto& c : facts.mta_checks) {
+        switch (c.outcome) {
+            case mta_check::result::pass:
+                add(c.name, st::pass, c.detail);
+                break;
+            case mta_check::result::skip:
+                add(c.name, st::skip, c.detail);
+                break;
+            case mta_check::result::fail:
+                fail(c.name, probe_errc::sendmail_failed, c.detail);
+                break;
+        }
+    }
+    return r;
+}
+
+int php_mail_exit_code(const php_mail_report& report) {
+    if (!report.ok()) {
+        return 2;
+    }
+    return report.warned ? 1 : 0;
+}
+
+boost::json::object php_mail_json(const php_mail_report& report) {
+    boost::json::object php;
+    php["source"] = origin_name(report.settings.from);
+    php["sendmail_path"] = sanitize_for_display(report.settings.sendmail_path);
+    php["sendmail_path_default"] = report.settings.sendmail_path_defaulted;
+    php["disable_functions"] = sanitize_for_display(report.settings.disable_functions);
+    boost::json::array checks;
+    for (const auto& step : report.steps) {
+        boost::json::object c;
+        c["name"] = step.name;
+        c["status"] = step_status_id(step.state);
+        c["detail"] = sanitize_for_display(step.detail);
+        checks.push_back(std::move(c));
+    }
+    boost::json::object out;
+    out["php"] = std::move(php);
+    out["checks"] = std::move(checks);
+    out["ok"] = report.ok();
+    out["category"] =
+        category_id(report.ok() ? failure_category::ok : failure_category::instantiate_mail);
+    if (report.cause) {
+        out["cause"] = cause_id(*report.cause);
+    } else {
+        out["cause"] = nullptr;
+    }
+    return out;
+}
+
+std::string render_php_mail_text(const php_mail_report& report, language lang) {
+    const bool zh = lang == language::zh;
+    std::string out;
+    out += fmt::format("{} {} ({})\n",
+                       zh ? "PHP mail() 检查，设置来自" : "PHP mail() check, settings from",
+                       origin_name(report.settings.from),
+                       zh ? "WHMCS 的 Mail Provider 为 PHP Mail 时使用"
+                          : "used when WHMCS's Mail Provider is PHP Mail");
+    for (const auto& step : report.steps) {
+        std::string_view mark = "✓";
+        switch (step.state) {
+            case php_mail_step::status::pass:
+                break;
+            case php_mail_step::status::fail:
+                mark = "✗";
+                break;
+            case php_mail_step::status::warn:
+                mark = "!";
+                break;
+            case php_mail_step::status::skip:
+                mark = "–";
+                break;
+        }
+        out += fmt::format("  {} {:<22} {}\n", mark, step.name, sanitize_for_display(step.detail));
+    }
+    out += '\n';
+    if (report.ok()) {
+        out += report.warned ? (zh ? "! 未发现问题，但有部分无法判断\n"
+                                   : "! No problem found, but part could not be judged\n")
+                             : (zh ? "✓ 通过\n" : "✓ PHP mail() should work\n");
+        return out;
+    }
+    const auto category = failure_category::instantiate_mail;
+    const std::string_view colon = zh ? "：" : ": ";
+    out += fmt::format("✗ {}\n", ui_text(ui_string::verdict_failed, lang));
+    out += fmt::format("{}{}{} [{}]\n", ui_text(ui_string::category, lang), colon,
+                       category_title(category, lang), category_id(category));
+    if (zh) {
+        out += fmt::format("  {}{}{}\n", ui_text(ui_string::whmcs_english, lang), colon,
+                           category_title(category, language::en));
+    }
+    const auto& text = describe(*report.cause, lang);
+    out += fmt::format("{}{}{} [{}]\n", ui_text(ui_string::cause, lang), colon, text.title,
+                       cause_id(*report.cause));
+    out += fmt::format("{}{}{}\n", ui_text(ui_string::why, lang), colon, text.why);
+    out += fmt::format("{}{}\n", ui_text(ui_string::remedy, lang), zh ? "：" : ":");
+    for (std::size_t i = 0; i < text.remedy.size(); ++i) {
+        out += fmt::format("  {}. {}\n", i + 1, text.remedy[i]);
+    }
+    return out;
+}
+
+}  // namespace smtp_probe

@@ -1,0 +1,482 @@
+#include "probe/php_mail_run.hpp"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+
+#include "net/sanitize.hpp"
+#include "probe/report_json.hpp"
+
+extern char** environ;
+
+namespace smtp_probe {
+namespace {
+
+using std::chrono::milliseconds;
+using clock_type = std::chrono::steady_clock;
+
+struct fd_guard {
+    int fd = -1;
+    fd_guard() = default;
+    fd_guard(const fd_guard&) = delete;
+    fd_guard& operator=(const fd_guard&) = delete;
+    ~fd_guard() { reset(); }
+    void reset() {
+        if (fd >= 0) {
+            ::close(fd);
+            fd = -1;
+        }
+    }
+};
+
+std::string user_name(uid_t uid) {
+    const auto* pw = ::getpwuid(uid);
+    return fmt::format("{} ({})", pw ? pw->pw_name : "?", uid);
+}
+
+std::string group_name(gid_t gid) {
+    const auto* gr = ::getgrgid(gid);
+    return fmt::format("{} ({})", gr ? gr->gr_name : "?", gid);
+}
+
+std::string plain_group_name(gid_t gid) {
+    const auto* gr = ::getgrgid(gid);
+    return gr ? std::string(gr->gr_name) : std::to_string(gid);
+}
+
+/// The first `lines` non-empty lines, joined with " | ", sanitised.
+std::string first_lines(std::string_view text, std::size_t lines = 3) {
+    std::string out;
+    std::size_t taken = 0;
+    while (!text.empty() && taken < lines) {
+        const auto nl = text.find('\n');
+        auto line = text.substr(0, nl);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) {
+            line.remove_suffix(1);
+        }
+        if (!line.empty()) {
+            out += taken++ ? " | " : "";
+            out += line;
+        }
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    }
+    return sanitize_for_display(out, 400);
+}
+
+std::string read_head(const std::string& path, std::size_t max_bytes) {
+    std::ifstream in(path, std::ios::binary);
+    std::string data(max_bytes, '\0');
+    in.read(data.data(), static_cast<std::streamsize>(max_bytes));
+    data.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
+    return data;
+}
+
+std::string dirname_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos || slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool readable_file(const std::string& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), R_OK) == 0;
+}
+
+/// `postconf -h NAME`, or the fallback when postconf is not there or says nothing.
+std::string postconf(const std::string& dir, const char* name, const char* fallback,
+                     milliseconds timeout) {
+    auto r = run_process({dir + "/postconf", "-h", name}, timeout, 4096);
+    if (r.spawn_errno != 0 || !r.exited || r.exit_code != 0) {
+        r = run_process({"postconf", "-h", name}, timeout, 4096);
+    }
+    if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
+        auto value = r.out.substr(0, r.out.find('\n'));
+        if (!value.empty()) {
+            return value;
+        }
+    }
+    return fallback;
+}
+
+void check_exim(const std::string& program, milliseconds timeout, std::vector<mta_check>& out) {
+    const auto r = run_process({program, "-bV"}, timeout, std::size_t{64} * 1024);
+    const auto first = r.out.substr(0, r.out.find('\n'));
+    if (r.spawn_errno == 0 && r.exited && r.exit_code == 0 && first.rfind("Exim version", 0) == 0) {
+        out.push_back({"exim -bV", mta_check::result::pass, sanitize_for_display(first, 200)});
+    } else {
+        out.push_back({"exim -bV", mta_check::result::fail, describe_process_failure(r, timeout)});
+    }
+}
+
+void check_postfix(const std::string& resolved, milliseconds timeout, std::vector<mta_check>& out) {
+    const auto dir =
+        postconf(dirname_of(resolved), "command_directory", dirname_of(resolved).c_str(), timeout);
+    const auto r = run_process({dir + "/postfix", "status"}, timeout, std::size_t{64} * 1024);
+    if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
+        out.push_back({"postfix status", mta_check::result::pass,
+                       first_lines(r.err + r.out, 1).empty() ? std::string("running")
+                                                             : first_lines(r.err + r.out, 1)});
+    } else if (::geteuid() != 0 && (r.err + r.out).find("superuser") != std::string::npos) {
+        out.push_back({"postfix status", mta_check::result::skip,
+                       "needs root; run smtp-probe php-mail as root to check the service"});
+    } else {
+        auto detail = describe_process_failure(r, timeout);
+        if (r.exited && r.exit_code == 1 && r.err.empty()) {
+            detail += " (Postfix is not running, or not configured)";
+        }
+        out.push_back({"postfix status", mta_check::result::fail, std::move(detail)});
+    }
+
+    const auto group = postconf(dir, "setgid_group", "postdrop", timeout);
+    const auto postdrop = dir + "/postdrop";
+    struct stat st {};
+    if (::stat(postdrop.c_str(), &st) != 0) {
+        out.push_back(
+            {"postdrop", mta_check::result::fail,
+             fmt::format("{}: {}", sanitize_for_display(postdrop), std::strerror(errno))});
+    } else {
+        const bool ok = (st.st_mode & S_ISGID) != 0 && plain_group_name(st.st_gid) == group &&
+                        (st.st_mode & S_IXOTH) != 0;
+        out.push_back({"postdrop", ok ? mta_check::result::pass : mta_check::result::fail,
+                       fmt::format("{} mode {:04o}, group {}{}", sanitize_for_display(postdrop),
+                                   st.st_mode & 07777, group_name(st.st_gid),
+                                   ok ? std::string()
+                                      : fmt::format("; needs setgid, group {}, executable by all",
+                                                    sanitize_for_display(group)))});
+    }
+    const auto maildrop =
+        postconf(dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop";
+    if (::stat(maildrop.c_str(), &st) != 0) {
+        out.push_back(
+            {"maildrop", mta_check::result::fail,
+             fmt::format("{}: {}", sanitize_for_display(maildrop), std::strerror(errno))});
+    } else {
+        const bool ok = S_ISDIR(st.st_mode) && plain_group_name(st.st_gid) == group &&
+                        (st.st_mode & S_IWGRP) != 0;
+        out.push_back({"maildrop", ok ? mta_check::result::pass : mta_check::result::fail,
+                       fmt::format("{} mode {:04o}, group {}{}", sanitize_for_display(maildrop),
+                                   st.st_mode & 07777, group_name(st.st_gid),
+                                   ok ? std::string()
+                                      : fmt::format("; needs to be group-writable by {}",
+                                                    sanitize_for_display(group)))});
+    }
+}
+
+/// msmtp and ssmtp read a config file: -C FILE (both), --file=FILE (msmtp), else the system one.
+void check_config(mta_kind kind, const std::vector<std::string>& argv,
+                  std::vector<mta_check>& out) {
+    std::vector<std::string> candidates;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        if (argv[i] == "-C" && i + 1 < argv.size()) {
+            candidates = {argv[i + 1]};
+        } else if (argv[i].rfind("-C", 0) == 0 && argv[i].size() > 2) {
+            candidates = {argv[i].substr(2)};
+        } else if (argv[i].rfind("--file=", 0) == 0) {
+            candidates = {argv[i].substr(7)};
+        }
+    }
+    if (candidates.empty()) {
+        if (kind == mta_kind::msmtp) {
+            if (const char* home = std::getenv("HOME"); home && *home) {
+                candidates.push_back(std::string(home) + "/.msmtprc");
+            }
+            candidates.push_back("/etc/msmtprc");
+        } else {
+            candidates.push_back("/etc/ssmtp/ssmtp.conf");
+        }
+    }
+    for (const auto& c : candidates) {
+        if (readable_file(c)) {
+            out.push_back({"config", mta_check::result::pass,
+                           fmt::format("{} is readable", sanitize_for_display(c))});
+            return;
+        }
+    }
+    std::string names;
+    for (const auto& c : candidates) {
+        names += names.empty() ? "" : ", ";
+        names += sanitize_for_display(c);
+    }
+    out.push_back({"config", mta_check::result::fail,
+                   fmt::format("no readable {} configuration: {}", mta_name(kind), names)});
+}
+
+}  // namespace
+
+process_result run_process(const std::vector<std::string>& argv, milliseconds timeout,
+                           std::size_t max_output) {
+    process_result r;
+    if (argv.empty()) {
+        r.spawn_errno = EINVAL;
+        return r;
+    }
+    std::array<int, 2> out_pipe{-1, -1};
+    std::array<int, 2> err_pipe{-1, -1};
+    if (::pipe2(out_pipe.data(), O_CLOEXEC) != 0) {
+        r.spawn_errno = errno;
+        return r;
+    }
+    fd_guard out_read, out_write, err_read, err_write;
+    out_read.fd = out_pipe[0];
+    out_write.fd = out_pipe[1];
+    if (::pipe2(err_pipe.data(), O_CLOEXEC) != 0) {
+        r.spawn_errno = errno;
+        return r;
+    }
+    err_read.fd = err_pipe[0];
+    err_write.fd = err_pipe[1];
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_write.fd, STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err_write.fd, STDERR_FILENO);
+    // Its own process group, so that a timeout kills what it started too.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    pid_t pid = -1;
+    const int rc = argv.front().find('/') == std::string::npos
+                       ? ::posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ)
+                       : ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    out_write.reset();
+    err_write.reset();
+    if (rc != 0) {
+        r.spawn_errno = rc;
+        return r;
+    }
+
+    const auto deadline = clock_type::now() + timeout;
+    std::array<pollfd, 2> fds{pollfd{out_read.fd, POLLIN, 0}, pollfd{err_read.fd, POLLIN, 0}};
+    std::array<std::string*, 2> sinks{&r.out, &r.err};
+    std::array<char, 4096> buffer{};
+    int open_fds = 2;
+    while (open_fds > 0) {
+        const auto left =
+            std::chrono::duration_cast<milliseconds>(deadline - clock_type::now()).count();
+        if (left <= 0) {
+            r.timed_out = true;
+            break;
+        }
+        const int n =
+            ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(left, INT_MAX)));
+        if (n < 0 && errno != EINTR) {
+            break;
+        }
+        for (std::size_t i = 0; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+                continue;
+            }
+            const auto got = ::read(fds[i].fd, buffer.data(), buffer.size());
+            if (got > 0) {
+                auto& sink = *sinks[i];
+                const auto room = max_output - std::min(max_output, sink.size());
+                sink.append(buffer.data(), std::min(room, static_cast<std::size_t>(got)));
+            } else if (got == 0 || errno != EINTR) {
+                fds[i].fd = -1;
+                --open_fds;
+            }
+        }
+    }
+    int status = 0;
+    if (r.timed_out) {
+        ::kill(-pid, SIGKILL);
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        return r;
+    }
+    // The pipes closed; the child may still be running (it closed them itself): wait until the
+    // deadline, then kill.
+    for (;;) {
+        const auto w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid) {
+            break;
+        }
+        if (w < 0 && errno != EINTR) {
+            return r;
+        }
+        if (clock_type::now() >= deadline) {
+            r.timed_out = true;
+            ::kill(-pid, SIGKILL);
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            return r;
+        }
+        ::usleep(10000);
+    }
+    if (WIFEXITED(status)) {
+        r.exited = true;
+        r.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+        r.signal_number = WTERMSIG(status);
+    }
+    return r;
+}
+
+std::string describe_process_failure(const process_result& r, milliseconds timeout) {
+    if (r.spawn_errno != 0) {
+        return fmt::format("could not start: {}", std::strerror(r.spawn_errno));
+    }
+    if (r.timed_out) {
+        return fmt::format("no result after {} ms; killed", timeout.count());
+    }
+    auto what = r.exited ? fmt::format("exit {}", r.exit_code)
+                         : fmt::format("killed by signal {}", r.signal_number);
+    const auto text = first_lines(r.err.empty() ? r.out : r.err);
+    return text.empty() ? what : what + ": " + text;
+}
+
+std::variant<php_mail_settings, std::string> read_php_mail_settings(
+    const std::string& php_binary, const std::optional<std::string>& php_ini,
+    milliseconds timeout) {
+    std::vector<std::string> argv{php_binary};
+    if (php_ini) {
+        argv.insert(argv.end(), {"-c", *php_ini});
+    }
+    argv.push_back("-i");
+    const auto r = run_process(argv, timeout, 4 << 20);
+    std::string php_problem;
+    if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
+        if (auto s = settings_from_php_info(r.out)) {
+            return std::move(*s);
+        }
+        php_problem = fmt::format("{} -i printed no sendmail_path line",
+                                  sanitize_for_display(php_binary, 200));
+    } else {
+        php_problem = fmt::format("{} -i: {}", sanitize_for_display(php_binary, 200),
+                                  describe_process_failure(r, timeout));
+    }
+    if (!php_ini) {
+        return php_problem +
+               "; install the PHP command line (php-cli), give its path with --php BINARY, or "
+               "give the php.ini WHMCS uses with --php-ini PATH";
+    }
+    std::ifstream in(*php_ini, std::ios::binary);
+    if (!in) {
+        return php_problem + fmt::format("; and --php-ini: cannot read {}: {}",
+                                         sanitize_for_display(*php_ini, 200), std::strerror(errno));
+    }
+    std::string text(4 << 20, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(std::max<std::streamsize>(0, in.gcount())));
+    return settings_from_php_ini(text);
+}
+
+php_mail_facts collect_php_mail_facts(const php_mail_settings& settings, milliseconds timeout) {
+    php_mail_facts facts;
+    facts.settings = settings;
+    const auto command = split_sendmail_path(settings.sendmail_path);
+    if (command.argv.empty()) {
+        return facts;  // empty or too complex: judge_php_mail() says so
+    }
+    sendmail_file_facts p;
+    p.path = command.argv.front();
+    p.user = user_name(::geteuid());
+    struct stat st {};
+    // PHP runs the command through /bin/sh, which looks a bare name up in PATH.
+    std::string path = p.path;
+    if (path.find('/') == std::string::npos) {
+        const char* env_path = std::getenv("PATH");
+        std::string_view dirs = env_path ? env_path : "/usr/bin:/bin";
+        std::string hit;
+        while (hit.empty()) {
+            const auto colon = dirs.find(':');
+            const auto dir = std::string(dirs.substr(0, colon));
+            const auto candidate = (dir.empty() ? "." : dir) + "/" + path;
+            if (::stat(candidate.c_str(), &st) == 0) {
+                hit = candidate;
+            }
+            if (colon == std::string_view::npos) {
+                break;
+            }
+            dirs.remove_prefix(colon + 1);
+        }
+        if (!hit.empty()) {
+            path = hit;
+        }
+    }
+    if (::stat(path.c_str(), &st) != 0) {
+        p.stat_errno = errno;
+        facts.program = std::move(p);
+        return facts;
+    }
+    p.regular = S_ISREG(st.st_mode);
+    p.executable = ::access(path.c_str(), X_OK) == 0 && (st.st_mode & 0111) != 0;
+    p.mode = st.st_mode & 07777;
+    p.owner = user_name(st.st_uid);
+    p.group = group_name(st.st_gid);
+    if (char* real = ::realpath(path.c_str(), nullptr)) {
+        p.resolved = real;
+        std::free(real);
+    } else {
+        p.resolved = path;
+    }
+    const auto resolved = p.resolved;
+    const bool usable = p.regular && p.executable;
+    facts.program = std::move(p);
+    if (!usable) {
+        return facts;
+    }
+    facts.mta = identify_mta(resolved, read_head(resolved, 4 << 20));
+    switch (facts.mta) {
+        case mta_kind::exim:
+            check_exim(resolved, timeout, facts.mta_checks);
+            break;
+        case mta_kind::postfix:
+            check_postfix(resolved, timeout, facts.mta_checks);
+            break;
+        case mta_kind::msmtp:
+        case mta_kind::ssmtp:
+            check_config(facts.mta, command.argv, facts.mta_checks);
+            break;
+        case mta_kind::unknown:
+            break;
+    }
+    return facts;
+}
+
+int run_php_mail(const php_mail_command& cmd, std::ostream& out, std::ostream& err) {
+    const milliseconds timeout{10000};
+    auto settings = read_php_mail_settings(cmd.php_binary, cmd.php_ini, timeout);
+    if (auto* problem = std::get_if<std::string>(&settings)) {
+        err << "smtp-probe: cannot read PHP's mail settings: " << *problem << '\n';
+        return 3;
+    }
+    const auto facts = collect_php_mail_facts(std::get<php_mail_settings>(settings), timeout);
+    const auto report = judge_php_mail(facts);
+    if (cmd.output.fmt == output_options::format::json) {
+        out << serialize_json(php_mail_json(report)) << '\n';
+    } else {
+        out << render_php_mail_text(report,
+                                    language_from_name(cmd.output.lang).value_or(language::en));
+    }
+    out.flush();
+    return php_mail_exit_code(report);
+}
+
+}  // namespace smtp_probe

@@ -1,0 +1,193 @@
+// diagnose: its command line, its combinations and its report, on hand-built values.
+#include <doctest/doctest.h>
+
+#include <boost/json/serialize.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "probe/cli.hpp"
+#include "probe/diagnose.hpp"
+#include "probe/diagnose_report.hpp"
+
+using namespace smtp_probe;
+
+namespace {
+
+cli_environment fake_env(std::map<std::string, std::string> vars = {}) {
+    cli_environment env;
+    auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
+    env.getenv = [shared](const char* name) -> const char* {
+        const auto it = shared->find(name);
+        return it == shared->end() ? nullptr : it->second.c_str();
+    };
+    env.prompt_secret = [](std::string_view) -> std::optional<std::string> {
+        FAIL("the prompt was used");
+        return std::nullopt;
+    };
+    return env;
+}
+
+cli_result run(std::vector<std::string> words, const cli_environment& env = fake_env()) {
+    words.insert(words.begin(), "smtp-probe");
+    std::vector<const char*> argv;
+    for (const auto& w : words) {
+        argv.push_back(w.c_str());
+    }
+    return parse_command_line(static_cast<int>(argv.size()), argv.data(), env);
+}
+
+std::string error_of(const cli_result& r) {
+    const auto* e = std::get_if<cli_error>(&r);
+    return e ? e->message : std::string("(no error)");
+}
+
+probe_result passed(std::uint16_t port, security_mode mode, bool starttls_ran) {
+    probe_result r;
+    r.target = probe_target{"mail.example.com", port, mode};
+    for (const auto p : all_phases) {
+        phase_record rec;
+        rec.name = p;
+        rec.status =
+            (p == phase::starttls && !starttls_ran) ? phase_status::skip : phase_status::pass;
+        if (p == phase::ehlo) {
+            rec.auth_mechanisms = {"PLAIN", "LOGIN"};
+            rec.size_limit = 10'240'000;
+        }
+        r.checks.push_back(rec);
+    }
+    return r;
+}
+
+probe_result failed(std::uint16_t port, security_mode mode, phase p, probe_errc cause,
+                    failure_category category) {
+    auto r = passed(port, mode, false);
+    for (auto& rec : r.checks) {
+        if (rec.name == p) {
+            rec.status = phase_status::fail;
+            rec.cause = cause;
+            rec.detail = "detail of the failure";
+        }
+    }
+    r.outcome = verdict{category, cause, std::nullopt, p};
+    return r;
+}
+
+combination_result combo(std::uint16_t port, security_mode mode, probe_result r) {
+    combination_result c;
+    c.combo = port_mode{port, mode};
+    c.result = std::move(r);
+    return c;
+}
+
+}  // namespace
+
+TEST_CASE("diagnose reads check's options plus --ports and --message-size") {
+    const auto r = run(
+        {"diagnose", "mail.example.com", "--user", "billing@example.com", "--password-env", "PW",
+         "--ports", "2525,8025", "--message-size", "12MB", "--lang", "zh", "--format", "json"},
+        fake_env({{"PW", "s3cret"}}));
+    const auto* d = std::get_if<diagnose_command>(&r);
+    REQUIRE_MESSAGE(d != nullptr, error_of(r));
+    CHECK(d->request.host == "mail.example.com");
+    CHECK(d->request.user == std::optional<std::string>("billing@example.com"));
+    CHECK(d->request.password.reveal() == "s3cret");
+    CHECK(d->request.from == std::optional<std::string>("billing@example.com"));
+    CHECK(d->extra_ports == std::vector<std::uint16_t>{2525, 8025});
+    CHECK(d->message_size == std::optional<std::uint64_t>(12'000'000));
+    CHECK(d->output.lang == "zh");
+    CHECK(d->output.fmt == output_options::format::json);
+}
+
+TEST_CASE("diagnose refuses the choice of one port or mode") {
+    CHECK(error_of(run({"diagnose", "mail.example.com", "--port", "25"})).find("--port") == 0);
+    CHECK(error_of(run({"diagnose", "mail.example.com", "--ssl-type", "ssl"})).find("--ssl-type") ==
+          0);
+    CHECK(error_of(run({"diagnose", "mail.example.com:587"})).find("without a port") !=
+          std::string::npos);
+    CHECK(error_of(run({"diagnose", "mail.example.com", "--ports", "25,x"})).find("--ports") == 0);
+    CHECK(error_of(run({"diagnose", "mail.example.com", "--message-size", "big"}))
+              .find("--message-size") == 0);
+    // check keeps its own behaviour: --ports is not one of its options.
+    CHECK(error_of(run({"check", "mail.example.com", "--ports", "25"})).find("unknown option") ==
+          0);
+    CHECK(std::holds_alternative<check_command>(run({"check", "mail.example.com"})));
+}
+
+TEST_CASE("the combinations: the usual four, then extra ports in their default modes") {
+    const auto combos = diagnose_combinations({2525, 587, 465, 2465});
+    REQUIRE(combos.size() == 6);
+    CHECK(combos[0] == port_mode{25, security_mode::automatic});
+    CHECK(combos[1] == port_mode{26, security_mode::automatic});
+    CHECK(combos[2] == port_mode{465, security_mode::tls});
+    CHECK(combos[3] == port_mode{587, security_mode::starttls});
+    CHECK(combos[4] == port_mode{2525, security_mode::automatic});
+    CHECK(combos[5] == port_mode{2465, security_mode::automatic});
+}
+
+TEST_CASE("the report names the WHMCS settings and why the others fail") {
+    diagnose_outcome d;
+    d.combinations.push_back(
+        combo(25, security_mode::automatic,
+              failed(25, security_mode::automatic, phase::tcp, probe_errc::tcp_timeout,
+                     failure_category::connect_host)));
+    d.combinations.push_back(
+        combo(465, security_mode::tls,
+              failed(465, security_mode::tls, phase::tls, probe_errc::port_mode_mismatch,
+                     failure_category::connect_host)));
+    d.combinations.push_back(
+        combo(587, security_mode::starttls, passed(587, security_mode::starttls, true)));
+    d.combinations.back().tried_auth = true;
+    d.advice = recommend(d.combinations);
+    d.planned_size = 12'000'000;
+    d.warnings.push_back(*message_size_warning(12'000'000, std::uint64_t{10'240'000}));
+
+    const auto text = render_diagnose_text("mail.example.com", d, text_options{});
+    CHECK(text.find("SMTP Port 587, SMTP SSL Type TLS") != std::string::npos);
+    CHECK(text.find("465 greets in plain text: choose TLS (STARTTLS), not SSL") !=
+          std::string::npos);
+    CHECK(text.find("25 is closed or filtered") != std::string::npos);
+    CHECK(text.find("4/3") != std::string::npos);
+    CHECK(text.find("SMTP Restrictions") == std::string::npos);
+    CHECK(exit_status_of(d) == exit_status::warning);
+
+    text_options zh;
+    zh.lang = language::zh;
+    const auto zh_text = render_diagnose_text("mail.example.com", d, zh);
+    CHECK(zh_text.find("SMTP Port 587，SMTP SSL Type TLS") != std::string::npos);
+
+    const auto doc = diagnose_json("mail.example.com", d, false);
+    CHECK(doc.at("ok").as_bool());
+    CHECK(doc.at("category").as_string() == "ok");
+    const auto& rec = doc.at("recommendation").as_object();
+    CHECK(rec.at("port").to_number<int>() == 587);
+    CHECK(rec.at("ssl_type").as_string() == "TLS");
+    CHECK(rec.at("reason").as_string() == "starttls_587");
+    const auto& combos = doc.at("combinations").as_array();
+    REQUIRE(combos.size() == 3);
+    CHECK(combos[1].at("note").as_string() == "expects_starttls");
+    CHECK(combos[2].at("tried_auth").as_bool());
+    CHECK(combos[2].at("note").is_null());
+    CHECK(doc.at("warnings").as_array().at(0).at("cause").as_string() ==
+          "size_limit_below_message");
+}
+
+TEST_CASE("a redirect is said plainly with the WHM path; nothing working exits 2") {
+    diagnose_outcome d;
+    auto r = failed(587, security_mode::starttls, phase::certificate,
+                    probe_errc::smtp_restrictions_redirect, failure_category::smtp_connect_failed);
+    r.outcome.underlying_cause = probe_errc::cert_name_mismatch;
+    d.combinations.push_back(combo(587, security_mode::starttls, std::move(r)));
+    d.advice = recommend(d.combinations);
+    const auto text = render_diagnose_text("smtp.provider.test", d, text_options{});
+    CHECK(text.find("WHM » Home » Security Center » SMTP Restrictions") != std::string::npos);
+    CHECK(text.find("SMTP_REDIRECT") != std::string::npos);
+    CHECK(text.find("root is exempt") != std::string::npos);
+    CHECK(exit_status_of(d) == exit_status::failure);
+    const auto doc = diagnose_json("smtp.provider.test", d, false);
+    CHECK(doc.at("redirect").as_bool());
+    CHECK(doc.at("recommendation").is_null());
+    CHECK(doc.at("cause").as_string() == "smtp_restrictions_redirect");
+    CHECK(doc.at("deciding").at("port").to_number<int>() == 587);
+}
