@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t max_literal_length = 64;
 
 std::optional<boost::asio::ip::address> parse_bare(std::string_view text) {
-    if (text.empty() || text.size() > max_literal_length) {
+    // make_address() reads a C string: a NUL would hide whatever follows it.
+    if (text.empty() || text.size() > max_literal_length ||
+        text.find('\0') != std::string_view::npos) {
         return std::nullopt;
     }
     boost::system::error_code ec;

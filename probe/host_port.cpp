@@ -165,7 +165,8 @@ bool is_host_name(std::string_view name) {
 }
 
 bool is_ipv4_literal(std::string_view text) {
-    if (text.size() > 15) {
+    // inet_pton() reads a C string: a NUL would hide whatever follows it.
+    if (text.size() > 15 || text.find('\0') != std::string_view::npos) {
         return false;
     }
     const std::string copy(text);
@@ -185,7 +186,8 @@ bool is_ipv6_literal(std::string_view text) {
         }
         address = text.substr(0, percent);
     }
-    if (address.empty() || address.size() > max_address) {
+    if (address.empty() || address.size() > max_address ||
+        address.find('\0') != std::string_view::npos) {
         return false;
     }
     const std::string copy(address);
