@@ -72,14 +72,14 @@ std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv
         if (name.find("pass") != std::string::npos && name != "--password-env" &&
             name != "--password-file") {
             return fail(
-                "there is no " + std::string(option_name(arg)) +
+                "there is no " + quote_value(option_name(arg)) +
                 " option because a password on the command line shows in the process list and "
                 "the shell history; use --password-env VAR or --password-file FILE, or leave "
                 "both out to be asked at the terminal");
         }
         if (name.find("token") != std::string::npos && name != "--oauth-token-env" &&
             name != "--oauth-token-file") {
-            return fail("there is no " + std::string(option_name(arg)) +
+            return fail("there is no " + quote_value(option_name(arg)) +
                         " option because a token on the command line shows in the process list "
                         "and the shell history; use --oauth-token-env VAR or --oauth-token-file "
                         "FILE");

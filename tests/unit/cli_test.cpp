@@ -304,12 +304,16 @@ TEST_CASE("a password in argv is refused without repeating it") {
           std::initializer_list<std::string>{"check", "--pass", "hunter2", "h.example"},
           std::initializer_list<std::string>{"--password", "hunter2"}}) {
         const auto error = error_of(run(args));
-        CHECK(contains(error, "there is no --pass"));
+        CHECK(contains(error, "there is no '--pass"));
         CHECK(contains(error, "process list"));
         CHECK(contains(error, "--password-env"));
         CHECK(contains(error, "--password-file"));
         CHECK_FALSE(contains(error, "hunter2"));
     }
+    // The option name is the user's text too: control characters never reach the terminal.
+    const auto escaped = error_of(run({"check", "--pass\x1b[2J", "h.example"}));
+    CHECK_FALSE(contains(escaped, "\x1b"));
+    CHECK(contains(escaped, "--pass?[2J"));
     const auto token = error_of(run({"check", "h.example", "--oauth-token", "ya29.secret"}));
     CHECK(contains(token, "--oauth-token-env"));
     CHECK_FALSE(contains(token, "ya29"));
