@@ -349,6 +349,46 @@ std::string language_from_environment(const cli_environment& env) {
         language_name(language_from_env(get("LC_ALL"), get("LC_MESSAGES"), get("LANG"))));
 }
 
+/// --format and --lang, the same for every command. Returns what was wrong, if anything.
+std::optional<std::string> read_format_and_lang(const CLI::Option* format, const CLI::Option* lang,
+                                                output_options& out, const cli_environment& env) {
+    if (const auto text = given(format)) {
+        const auto word = lower(*text);
+        if (word != "text" && word != "json") {
+            return "--format: " + quote_value(*text) + " is not an output format; use text or json";
+        }
+        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+    }
+    if (const auto text = given(lang)) {
+        out.lang = lower(*text);
+        if (out.lang != "zh" && out.lang != "en") {
+            return "--lang: " + quote_value(*text) +
+                   " is not a language of the report; use zh or en";
+        }
+    } else {
+        out.lang = language_from_environment(env);
+    }
+    return std::nullopt;
+}
+
+/// --color, the same for every command.
+std::optional<std::string> read_color(const CLI::Option* color, output_options& out) {
+    if (const auto text = given(color)) {
+        const auto word = lower(*text);
+        if (word == "auto") {
+            out.color = output_options::color_mode::automatic;
+        } else if (word == "always") {
+            out.color = output_options::color_mode::always;
+        } else if (word == "never") {
+            out.color = output_options::color_mode::never;
+        } else {
+            return "--color: " + quote_value(*text) +
+                   " is not a colour mode; use auto, always or never";
+        }
+    }
+    return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Turning the options into a check_command.
 
@@ -660,22 +700,8 @@ private:
 
     problem read_output() {
         auto& out = cmd_.output;
-        if (const auto text = given(o_.format)) {
-            const auto word = lower(*text);
-            if (word != "text" && word != "json") {
-                return "--format: " + quote_value(*text) +
-                       " is not an output format; use text or json";
-            }
-            out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
-        }
-        if (const auto text = given(o_.lang)) {
-            out.lang = lower(*text);
-            if (out.lang != "zh" && out.lang != "en") {
-                return "--lang: " + quote_value(*text) +
-                       " is not a language of the report; use zh or en";
-            }
-        } else {
-            out.lang = language_from_environment(env_);
+        if (auto problem = read_format_and_lang(o_.format, o_.lang, out, env_)) {
+            return problem;
         }
         out.transcript = is_set(o_.transcript);
         cmd_.request.keep_transcript = out.transcript;
@@ -696,19 +722,8 @@ private:
         }
         out.log_level = level;
 
-        if (const auto text = given(o_.color)) {
-            const auto word = lower(*text);
-            if (word == "auto") {
-                out.color = output_options::color_mode::automatic;
-            } else if (word == "always") {
-                out.color = output_options::color_mode::always;
-            } else if (word == "never") {
-                out.color = output_options::color_mode::never;
-            } else {
-                return "--color: " + quote_value(*text) +
-                       " is not a colour mode; use auto, always or "
-                       "never";
-            }
+        if (auto problem = read_color(o_.color, out)) {
+            return problem;
         }
         return std::nullopt;
     }
@@ -872,35 +887,11 @@ cli_result build_explain(const explain_options_cli& o, const cli_environment& en
                                          : explain_command::source::standard_input;
     }
     auto& out = cmd.output;
-    if (const auto value = given(o.format)) {
-        const auto word = lower(*value);
-        if (word != "text" && word != "json") {
-            return fail("--format: " + quote_value(*value) +
-                        " is not an output format; use text or json");
-        }
-        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+    if (auto problem = read_format_and_lang(o.format, o.lang, out, env)) {
+        return fail(*problem);
     }
-    if (const auto value = given(o.lang)) {
-        out.lang = lower(*value);
-        if (out.lang != "zh" && out.lang != "en") {
-            return fail("--lang: " + quote_value(*value) +
-                        " is not a language of the report; use zh or en");
-        }
-    } else {
-        out.lang = language_from_environment(env);
-    }
-    if (const auto value = given(o.color)) {
-        const auto word = lower(*value);
-        if (word == "auto") {
-            out.color = output_options::color_mode::automatic;
-        } else if (word == "always") {
-            out.color = output_options::color_mode::always;
-        } else if (word == "never") {
-            out.color = output_options::color_mode::never;
-        } else {
-            return fail("--color: " + quote_value(*value) +
-                        " is not a colour mode; use auto, always or never");
-        }
+    if (auto problem = read_color(o.color, out)) {
+        return fail(*problem);
     }
     return cmd;
 }
@@ -974,22 +965,8 @@ cli_result build_php_mail(const php_mail_options_cli& o, const cli_environment& 
         cmd.php_binary = *php;
     }
     auto& out = cmd.output;
-    if (const auto value = given(o.format)) {
-        const auto word = lower(*value);
-        if (word != "text" && word != "json") {
-            return fail("--format: " + quote_value(*value) +
-                        " is not an output format; use text or json");
-        }
-        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
-    }
-    if (const auto value = given(o.lang)) {
-        out.lang = lower(*value);
-        if (out.lang != "zh" && out.lang != "en") {
-            return fail("--lang: " + quote_value(*value) +
-                        " is not a language of the report; use zh or en");
-        }
-    } else {
-        out.lang = language_from_environment(env);
+    if (auto problem = read_format_and_lang(o.format, o.lang, out, env)) {
+        return fail(*problem);
     }
     return cmd;
 }

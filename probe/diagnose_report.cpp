@@ -1,5 +1,7 @@
 #include "probe/diagnose_report.hpp"
 
+#include "probe/terminal_style.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,8 +40,8 @@ std::string pad(std::string_view s, std::size_t width) {
     return out;
 }
 
-std::string paint(bool on, std::string_view sgr, std::string_view text) {
-    return on ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : std::string(text);
+std::string paint(bool on, std::string_view attribute, std::string_view text) {
+    return painter(on)(attribute, text);
 }
 
 std::string with_port(ui_string s, language lang, std::uint16_t port) {
@@ -176,12 +178,12 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                                  const text_options& options) {
     const auto lang = options.lang;
     const bool color = options.color;
-    std::string out = paint(color, "1",
+    std::string out = paint(color, sgr::bold,
                             fmt::format(fmt::runtime(ui_text(ui_string::diag_heading, lang)),
                                         fmt::arg("host", clean(host)))) +
                       "\n\n";
     if (d.dns_failure) {
-        out += paint(color, "31", verdict_line(d.dns_failure->outcome, lang)) + "\n";
+        out += paint(color, sgr::red, verdict_line(d.dns_failure->outcome, lang)) + "\n";
         if (const auto* rec = d.dns_failure->find(phase::dns); rec && !rec->detail.empty()) {
             out += "  " + clean(rec->detail) + "\n";
         }
@@ -221,9 +223,9 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
             line.pop_back();
         }
         if (r == 0) {
-            line = paint(color, "1", line);
+            line = paint(color, sgr::bold, line);
         } else if (works(d.combinations[r - 1])) {
-            line = paint(color, "32", line);
+            line = paint(color, sgr::green, line);
         }
         out += line + "\n";
     }
@@ -252,18 +254,20 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
 
     // The recommendation.
     out += "\n" +
-           paint(color, "1", std::string(ui_text(ui_string::diag_recommend, lang)) + colon(lang)) +
+           paint(color, sgr::bold,
+                 std::string(ui_text(ui_string::diag_recommend, lang)) + colon(lang)) +
            "\n";
     const auto& advice = d.advice;
     if (advice.chosen) {
         out += "  " +
-               paint(color, "32",
+               paint(color, sgr::green,
                      fmt::format(fmt::runtime(ui_text(ui_string::diag_enter, lang)),
                                  fmt::arg("port", advice.port),
                                  fmt::arg("ssl_type", advice.ssl_type))) +
                "\n  " + std::string(ui_text(ui_string::diag_where, lang)) + "\n";
     } else {
-        out += "  " + paint(color, "31", std::string(ui_text(ui_string::diag_none_works, lang))) +
+        out += "  " +
+               paint(color, sgr::red, std::string(ui_text(ui_string::diag_none_works, lang))) +
                "\n";
         if (advice.deciding) {
             const auto& c = d.combinations[*advice.deciding];
@@ -294,7 +298,8 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                hints;
     }
     if (advice.redirect) {
-        out += "\n" + paint(color, "33", std::string(ui_text(ui_string::diag_redirect, lang))) +
+        out += "\n" +
+               paint(color, sgr::yellow, std::string(ui_text(ui_string::diag_redirect, lang))) +
                "\n" + std::string(ui_text(ui_string::diag_redirect_fix, lang)) + "\n";
     }
     const auto warnings = all_warnings(d);

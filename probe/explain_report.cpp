@@ -1,5 +1,7 @@
 #include "probe/explain_report.hpp"
 
+#include "probe/terminal_style.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -20,24 +22,6 @@ constexpr std::size_t max_shown_input = 512;
 std::string clean(std::string_view untrusted, std::size_t max_bytes = max_shown_input) {
     return sanitize_for_display(untrusted, max_bytes);
 }
-
-class painter {
-public:
-    explicit painter(bool on) : on_(on) {}
-    [[nodiscard]] std::string operator()(std::string_view sgr, std::string_view text) const {
-        if (!on_) {
-            return std::string(text);
-        }
-        return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
-    }
-
-private:
-    bool on_;
-};
-
-constexpr std::string_view bold = "1";
-constexpr std::string_view dim = "2";
-constexpr std::string_view yellow = "33";
 
 /// The words only `explain` uses; the shared ones come from i18n.hpp.
 enum class word {
@@ -184,7 +168,7 @@ void append_steps(std::string& out, const std::vector<std::string_view>& steps,
 
 std::string category_line(failure_category c, language lang, const painter& paint) {
     return fmt::format("{}{} [{}]", label(ui_text(ui_string::category, lang), lang),
-                       paint(bold, category_title(c, lang)), category_id(c));
+                       paint(sgr::bold, category_title(c, lang)), category_id(c));
 }
 
 /// "WHMCS error: …", and the English title under a Chinese one (System Logs may be English).
@@ -195,8 +179,8 @@ void append_category_heading(std::string& out, const explain_match& m, std::size
         const auto note =
             fmt::format(fmt::runtime(words(word::possible_n_of_m, opt.lang)), index + 1, count);
         out += "  ";
-        out += paint(yellow, opt.lang == language::zh ? fmt::format("（{}）", note)
-                                                      : fmt::format("({})", note));
+        out += paint(sgr::yellow, opt.lang == language::zh ? fmt::format("（{}）", note)
+                                                           : fmt::format("({})", note));
     }
     out += '\n';
     if (opt.lang != language::en) {
@@ -218,9 +202,9 @@ void append_cause(std::string& out, const explain_match& m, const explain_option
     const auto lang = opt.lang;
     const auto& text = describe(*m.cause, lang);
     out += fmt::format("{}{} [{}]\n", label(ui_text(ui_string::cause, lang), lang),
-                       paint(bold, text.title), cause_id(*m.cause));
+                       paint(sgr::bold, text.title), cause_id(*m.cause));
     out += fmt::format("\n{}{}\n", label(ui_text(ui_string::why, lang), lang), text.why);
-    out += fmt::format("{}\n", paint(bold, heading(ui_text(ui_string::remedy, lang), lang)));
+    out += fmt::format("{}\n", paint(sgr::bold, heading(ui_text(ui_string::remedy, lang), lang)));
     append_steps(out, text.remedy, "  ");
     if (text.see_also && *text.see_also != m.category) {
         out += fmt::format("{}{} [{}]\n", label(ui_text(ui_string::see_also, lang), lang),
@@ -259,7 +243,7 @@ void append_match(std::string& out, const explain_match& m, std::size_t index, s
         return;
     }
     out += fmt::format("{}{}\n", label(words(word::meaning, lang), lang), category.meaning);
-    out += fmt::format("{}\n", paint(bold, heading(words(word::what_to_check, lang), lang)));
+    out += fmt::format("{}\n", paint(sgr::bold, heading(words(word::what_to_check, lang), lang)));
     append_steps(out, category.checks, "  ");
     append_causes(
         out, causes_of(m.category),
@@ -267,7 +251,7 @@ void append_match(std::string& out, const explain_match& m, std::size_t index, s
               lang),
         m.confidence == match_confidence::exact, lang);
     if (!probe_can_see(m.category)) {
-        out += paint(dim, words(word::not_probeable, lang));
+        out += paint(sgr::dim, words(word::not_probeable, lang));
         out += '\n';
     }
 }
@@ -308,7 +292,7 @@ void append_check(std::string& out, const std::vector<explain_match>& matches,
         return;
     }
     const auto lang = opt.lang;
-    out += fmt::format("\n{}\n  {}\n", paint(bold, heading(words(word::check_it, lang), lang)),
+    out += fmt::format("\n{}\n  {}\n", paint(sgr::bold, heading(words(word::check_it, lang), lang)),
                        *command);
     auto names = placeholders(*command);
     if (!names.empty()) {
@@ -319,8 +303,8 @@ void append_check(std::string& out, const std::vector<explain_match>& matches,
                                          : "SSL_TYPE (none, tls or ssl)";
             }
         }
-        out += paint(dim, "  " + fmt::format(fmt::runtime(words(word::replace, lang)),
-                                             join_list(names, lang)));
+        out += paint(sgr::dim, "  " + fmt::format(fmt::runtime(words(word::replace, lang)),
+                                                  join_list(names, lang)));
         out += '\n';
     }
 }
@@ -338,7 +322,7 @@ void append_matches(std::string& out, const std::vector<explain_match>& matches,
     if (matches.size() > 1) {
         const auto sentence =
             suggested_check(matches, facts) ? word::ambiguous : word::ambiguous_plain;
-        out += paint(yellow, fmt::format(fmt::runtime(words(sentence, lang)), matches.size()));
+        out += paint(sgr::yellow, fmt::format(fmt::runtime(words(sentence, lang)), matches.size()));
         out += '\n';
     }
     for (std::size_t i = 0; i < matches.size(); ++i) {
@@ -350,7 +334,7 @@ void append_matches(std::string& out, const std::vector<explain_match>& matches,
             return m.confidence == match_confidence::likely && !causes_of(m.category).empty();
         });
     if (titles_only) {
-        out += paint(dim, words(word::cause_hint, lang));
+        out += paint(sgr::dim, words(word::cause_hint, lang));
         out += '\n';
     }
     append_check(out, matches, facts, opt, paint);
@@ -488,12 +472,12 @@ std::string render_log_explanation(const log_explanation& log, const explain_opt
         out += '\n';
     }
     if (log.truncated) {
-        out += paint(yellow, fmt::format(fmt::runtime(words(word::truncated, lang)),
-                                         log.limits.max_lines, log.limits.max_bytes / 1024));
+        out += paint(sgr::yellow, fmt::format(fmt::runtime(words(word::truncated, lang)),
+                                              log.limits.max_lines, log.limits.max_bytes / 1024));
         out += '\n';
     }
     for (const auto& line : log.lines) {
-        out += fmt::format("\n{}\n", paint(dim, std::string(60, '-')));
+        out += fmt::format("\n{}\n", paint(sgr::dim, std::string(60, '-')));
         std::string where = fmt::format(fmt::runtime(words(word::line_n, lang)), line.line_number);
         if (line.repeats > 1) {
             where += fmt::format(fmt::runtime(words(word::repeats, lang)), line.repeats - 1);
@@ -507,7 +491,7 @@ std::string render_log_explanation(const log_explanation& log, const explain_opt
 std::string render_category_list(const explain_options& opt) {
     const auto lang = opt.lang;
     const painter paint(opt.color);
-    std::string out = fmt::format("{}\n", paint(bold, words(word::list_heading, lang)));
+    std::string out = fmt::format("{}\n", paint(sgr::bold, words(word::list_heading, lang)));
     int number = 1;
     for (const auto c : all_categories) {
         if (c == failure_category::ok) {
@@ -520,7 +504,7 @@ std::string render_category_list(const explain_options& opt) {
         }
         if (!probe_can_see(c)) {
             line += "  ";
-            line += paint(dim, words(word::list_not_visible, lang));
+            line += paint(sgr::dim, words(word::list_not_visible, lang));
         }
         out += line;
         out += '\n';

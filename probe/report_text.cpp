@@ -1,5 +1,7 @@
 #include "probe/report_text.hpp"
 
+#include "probe/terminal_style.hpp"
+
 #include <fmt/format.h>
 
 #include <string.h>  // strerrorname_np (glibc)
@@ -17,26 +19,6 @@ namespace {
 std::string clean(std::string_view untrusted) {
     return sanitize_for_display(untrusted);
 }
-
-class painter {
-public:
-    explicit painter(bool on) : on_(on) {}
-    [[nodiscard]] std::string operator()(std::string_view sgr, std::string_view text) const {
-        if (!on_) {
-            return std::string(text);
-        }
-        return fmt::format("\x1b[{}m{}\x1b[0m", sgr, text);
-    }
-
-private:
-    bool on_;
-};
-
-constexpr std::string_view green = "32";
-constexpr std::string_view red = "31";
-constexpr std::string_view yellow = "33";
-constexpr std::string_view dim = "2";
-constexpr std::string_view bold = "1";
 
 /// Terminal columns of UTF-8 text: East Asian wide and full-width characters take two.
 std::size_t display_width(std::string_view s) {
@@ -100,15 +82,15 @@ std::string_view mark(phase_status s) {
 std::string_view mark_colour(phase_status s) {
     switch (s) {
         case phase_status::pass:
-            return green;
+            return sgr::green;
         case phase_status::fail:
-            return red;
+            return sgr::red;
         case phase_status::warn:
-            return yellow;
+            return sgr::yellow;
         case phase_status::skip:
-            return dim;
+            return sgr::dim;
     }
-    return dim;
+    return sgr::dim;
 }
 
 std::string host_port(const probe_target& t) {
@@ -252,7 +234,7 @@ void append_phases(std::string& out, const probe_result& result, const text_opti
                     failed_before ? ui_string::skipped_after_failure : ui_string::skipped_not_asked,
                     opt.lang);
             }
-            line += paint(dim, fmt::format("  {:>8}  ({})", "", why));
+            line += paint(sgr::dim, fmt::format("  {:>8}  ({})", "", why));
             if (!r->detail.empty()) {
                 line += ' ';
                 line += clean(r->detail);
@@ -273,10 +255,10 @@ void append_phases(std::string& out, const probe_result& result, const text_opti
         }
         failed_before = failed_before || r->status == phase_status::fail;
     }
-    out +=
-        paint(dim, fmt::format("  {}{}{}{}{}", label(ui_string::round_trips, opt.lang),
-                               result.round_trips, opt.lang == language::zh ? "，" : ", ",
-                               label(ui_string::total_time, opt.lang), format_ms(result.duration)));
+    out += paint(sgr::dim,
+                 fmt::format("  {}{}{}{}{}", label(ui_string::round_trips, opt.lang),
+                             result.round_trips, opt.lang == language::zh ? "，" : ", ",
+                             label(ui_string::total_time, opt.lang), format_ms(result.duration)));
     out += '\n';
 }
 
@@ -285,7 +267,7 @@ void append_addresses(std::string& out, const probe_result& result, const text_o
     if (result.addresses.size() < 2) {
         return;
     }
-    out += fmt::format("\n{}\n", paint(bold, heading(ui_string::addresses_tried, opt.lang)));
+    out += fmt::format("\n{}\n", paint(sgr::bold, heading(ui_string::addresses_tried, opt.lang)));
     for (const auto& a : result.addresses) {
         std::string line =
             fmt::format("  {} {} (IPv{})", paint(mark_colour(a.status), mark(a.status)),
@@ -323,7 +305,7 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
     if (result.ok()) {
         const bool warned = !result.warnings.empty();
         out +=
-            paint(warned ? yellow : green,
+            paint(warned ? sgr::yellow : sgr::green,
                   fmt::format(
                       "{} {}", warned ? "!" : "✓",
                       ui_text(warned ? ui_string::verdict_warnings : ui_string::verdict_ok, lang)));
@@ -332,10 +314,10 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
     }
 
     const auto category = result.outcome.category;
-    out += paint(red, fmt::format("✗ {}", ui_text(ui_string::verdict_failed, lang)));
+    out += paint(sgr::red, fmt::format("✗ {}", ui_text(ui_string::verdict_failed, lang)));
     out += '\n';
     out += fmt::format("{}{} [{}]\n", label(ui_string::category, lang),
-                       paint(bold, category_title(category, lang)), category_id(category));
+                       paint(sgr::bold, category_title(category, lang)), category_id(category));
     if (lang != language::en) {
         // System Logs may be in English whatever the admin reads here.
         out += fmt::format("  {}{}\n", label(ui_string::whmcs_english, lang),
@@ -349,7 +331,7 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
         return;
     }
     const auto& text = describe(*result.outcome.cause, lang);
-    out += fmt::format("{}{} [{}]\n", label(ui_string::cause, lang), paint(bold, text.title),
+    out += fmt::format("{}{} [{}]\n", label(ui_string::cause, lang), paint(sgr::bold, text.title),
                        cause_id(*result.outcome.cause));
     if (result.outcome.underlying_cause) {
         out += fmt::format("{}{} [{}]\n", label(ui_string::underlying_cause, lang),
@@ -360,7 +342,7 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
         append_evidence(out, *r, lang);
     }
     out += fmt::format("\n{}{}\n", label(ui_string::why, lang), text.why);
-    out += fmt::format("{}\n", paint(bold, heading(ui_string::remedy, lang)));
+    out += fmt::format("{}\n", paint(sgr::bold, heading(ui_string::remedy, lang)));
     append_steps(out, text.remedy, "  ");
     if (text.see_also && *text.see_also != category) {
         out += fmt::format("{}{} [{}]\n", label(ui_string::see_also, lang),
@@ -374,10 +356,11 @@ void append_warnings(std::string& out, const probe_result& result, const text_op
         return;
     }
     const auto lang = opt.lang;
-    out += fmt::format("\n{}\n", paint(bold, heading(ui_string::warnings, lang)));
+    out += fmt::format("\n{}\n", paint(sgr::bold, heading(ui_string::warnings, lang)));
     for (const auto& w : result.warnings) {
         const auto& text = describe(w.kind, lang);
-        out += fmt::format("  {} {} [{}]\n", paint(yellow, "!"), text.title, warning_id(w.kind));
+        out +=
+            fmt::format("  {} {} [{}]\n", paint(sgr::yellow, "!"), text.title, warning_id(w.kind));
         if (!w.detail.empty()) {
             out += fmt::format("    {}\n", clean(w.detail));
         }
@@ -394,7 +377,7 @@ void append_warnings(std::string& out, const probe_result& result, const text_op
 
 void append_transcript(std::string& out, const probe_result& result, const text_options& opt,
                        const painter& paint) {
-    out += fmt::format("\n{}\n", paint(bold, heading(ui_string::transcript, opt.lang)));
+    out += fmt::format("\n{}\n", paint(sgr::bold, heading(ui_string::transcript, opt.lang)));
     for (const auto& t : result.transcript) {
         std::string_view arrow = "***";
         if (t.direction == transcript_direction::sent) {
@@ -402,8 +385,9 @@ void append_transcript(std::string& out, const probe_result& result, const text_
         } else if (t.direction == transcript_direction::received) {
             arrow = "<<<";
         }
-        out += fmt::format("  {} {} {}\n", paint(dim, fmt::format("{:>9.1f} ms", t.at.count())),
-                           arrow, clean(t.text));
+        out +=
+            fmt::format("  {} {} {}\n", paint(sgr::dim, fmt::format("{:>9.1f} ms", t.at.count())),
+                        arrow, clean(t.text));
     }
 }
 
@@ -411,9 +395,9 @@ void append_transcript(std::string& out, const probe_result& result, const text_
 
 std::string render_text(const probe_result& result, const text_options& options) {
     const painter paint(options.color);
-    std::string out =
-        fmt::format("{}{} ({})\n", label(ui_string::target, options.lang),
-                    paint(bold, host_port(result.target)), security_name(result.target.security));
+    std::string out = fmt::format("{}{} ({})\n", label(ui_string::target, options.lang),
+                                  paint(sgr::bold, host_port(result.target)),
+                                  security_name(result.target.security));
     append_phases(out, result, options, paint);
     append_addresses(out, result, options, paint);
     append_verdict(out, result, options, paint);
