@@ -27,6 +27,7 @@
 #include "checks/greeting_rules.hpp"
 #include "checks/port_mode.hpp"
 #include "checks/starttls_rules.hpp"
+#include "checks/test_message.hpp"
 #include "net/capabilities.hpp"
 #include "net/resolver.hpp"
 #include "net/sanitize.hpp"
@@ -59,15 +60,21 @@ std::string strip_crlf(std::string_view line) {
     return std::string(line);
 }
 
-std::vector<phase> phase_order(security_mode mode) {
+std::vector<phase> phase_order(security_mode mode, bool sends_message) {
+    std::vector<phase> order = {phase::dns, phase::tcp};
     if (mode == security_mode::tls) {
-        return {phase::dns,       phase::tcp,  phase::tls,      phase::certificate,
-                phase::greeting,  phase::ehlo, phase::starttls, phase::auth,
-                phase::mail_from, phase::rcpt, phase::quit};
+        order.insert(order.end(), {phase::tls, phase::certificate, phase::greeting, phase::ehlo,
+                                   phase::starttls});
+    } else {
+        order.insert(order.end(), {phase::greeting, phase::ehlo, phase::starttls, phase::tls,
+                                   phase::certificate});
     }
-    return {phase::dns,       phase::tcp,  phase::greeting,    phase::ehlo,
-            phase::starttls,  phase::tls,  phase::certificate, phase::auth,
-            phase::mail_from, phase::rcpt, phase::quit};
+    order.insert(order.end(), {phase::auth, phase::mail_from, phase::rcpt});
+    if (sends_message) {
+        order.push_back(phase::data);
+    }
+    order.push_back(phase::quit);
+    return order;
 }
 
 std::string endpoint_text(const asio::ip::tcp::endpoint& ep) {
@@ -89,7 +96,7 @@ public:
           started_(started),
           deadline_at_(started + request.deadline) {
         result_.target = {request.host, request.port, request.security};
-        for (auto p : phase_order(request.security)) {
+        for (auto p : phase_order(request.security, request.send_to.has_value())) {
             phase_record rec;
             rec.name = p;
             result_.checks.push_back(std::move(rec));
@@ -134,6 +141,9 @@ public:
         }
         if (ok) {
             ok = co_await rcpt();
+        }
+        if (ok && request_.send_to) {
+            ok = co_await data();
         }
         if (!ok) {
             co_await polite_quit();
@@ -689,8 +699,8 @@ private:
             fail(
                 rec, cause,
                 caps_.auth_mechanisms.empty()
-                    ? std::string("the server advertises no AUTH mechanism")
-                    : fmt::format("advertised: {}",
+                    ? std::string("EHLO: no AUTH")
+                    : fmt::format("EHLO AUTH: {}",
                                   shown(fmt::format("{}", fmt::join(caps_.auth_mechanisms, " ")))));
             co_return false;
         }
@@ -825,6 +835,45 @@ private:
             co_return false;
         }
         pass(rec, shown(out.reply.summary()));
+        co_return true;
+    }
+
+    /// DATA (RFC 5321 section 4.1.1.4): 354, the labelled test message, and the final reply
+    /// that accepts it for delivery. Only with --send-to.
+    asio::awaitable<bool> data() {
+        auto& rec = begin(phase::data);
+        auto out = co_await command(smtp_cmd::data());
+        if (out.error) {
+            fail_io(rec, out);
+            co_return false;
+        }
+        rec.reply = out.reply;
+        if (out.reply.code != 354) {
+            fail(rec, cause_for_reply(phase::data, out.reply, context()),
+                 shown(out.reply.summary()));
+            co_return false;
+        }
+        test_message_fields fields;
+        fields.from = request_.effective_from().value_or("");
+        fields.to = *request_.send_to;
+        fields.helo_name = request_.helo_name;
+        fields.now = static_cast<std::int64_t>(std::time(nullptr));
+        fields.unique = fmt::format("{:x}.{:x}", fields.now,
+                                    std::chrono::steady_clock::now().time_since_epoch().count());
+        const auto message = build_test_message(fields);
+        out = co_await exchange(message, fmt::format("<test message, {} bytes>", message.size()));
+        if (out.error) {
+            fail_io(rec, out);
+            co_return false;
+        }
+        rec.reply = out.reply;
+        if (out.reply.code != 250) {
+            fail(rec, cause_for_reply(phase::data, out.reply, context()),
+                 shown(out.reply.summary()));
+            co_return false;
+        }
+        const auto id = queue_id_from(out.reply);
+        pass(rec, id ? fmt::format("queue id {}", shown(*id)) : shown(out.reply.summary()));
         co_return true;
     }
 

@@ -48,6 +48,9 @@ struct probe_request {
     std::optional<std::string> from;  ///< MAIL FROM; defaults to user
     std::optional<std::string> rcpt;  ///< RCPT TO; defaults to from
     bool skip_rcpt = false;
+    /// Only `diagnose --send-to`: send one real, labelled test message (DATA) to this address.
+    /// `check` never sets it and never sends mail.
+    std::optional<std::string> send_to;
 
     phase_timeouts timeouts;
     std::chrono::milliseconds deadline{120'000};
@@ -79,6 +82,9 @@ struct probe_request {
         return std::nullopt;
     }
     [[nodiscard]] std::optional<std::string> effective_rcpt() const {
+        if (send_to) {
+            return send_to;
+        }
         if (skip_rcpt) {
             return std::nullopt;
         }

@@ -89,6 +89,9 @@ std::string starttls() {
 std::string rset() {
     return "RSET\r\n";
 }
+std::string data() {
+    return "DATA\r\n";
+}
 std::string quit() {
     return "QUIT\r\n";
 }

@@ -19,6 +19,7 @@ namespace smtp_probe::smtp_cmd {
 
 [[nodiscard]] std::string starttls();
 [[nodiscard]] std::string rset();
+[[nodiscard]] std::string data();
 [[nodiscard]] std::string quit();
 
 /// "MAIL FROM:<address>" with " SIZE=n" (RFC 1870) when size is given. An empty address is the

@@ -108,7 +108,7 @@ int run_diagnose_command(diagnose_command& cmd) {
     auto log = make_logger(cmd.output);
     diagnose_outcome outcome;
     try {
-        outcome = run_diagnose(request, cmd.extra_ports, cmd.message_size, log);
+        outcome = run_diagnose(request, cmd.extra_ports, cmd.message_size, log, cmd.send_to);
     } catch (const setup_error& e) {
         std::cerr << "smtp-probe: " << e.what() << '\n';
         return static_cast<int>(exit_status::cannot_run);

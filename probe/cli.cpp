@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "checks/port_mode.hpp"
+#include "checks/starttls_rules.hpp"
 #include "probe/duration_parse.hpp"
 #include "probe/host_port.hpp"
 #include "probe/message_size.hpp"
@@ -130,6 +131,7 @@ struct check_options {
     CLI::Option* version = nullptr;
     CLI::Option* ports = nullptr;         ///< diagnose only
     CLI::Option* message_size = nullptr;  ///< diagnose only
+    CLI::Option* send_to = nullptr;       ///< diagnose only
 };
 
 /// `check`, or with diagnose set `diagnose`: the same options, plus --ports and --message-size.
@@ -260,6 +262,10 @@ check_options add_check_command(CLI::App& root, bool diagnose = false) {
         o.message_size =
             value("--message-size", "SIZE",
                   "Largest mail planned (12MB, 10MiB): compared with the server's SIZE", envelope);
+        o.send_to = value("--send-to", "ADDR",
+                          "Send ONE real, labelled test message to ADDR through the recommended "
+                          "settings (never the default)",
+                          envelope);
     }
     return o;
 }
@@ -803,9 +809,21 @@ cli_result build_diagnose(const check_options& o, const cli_environment& env) {
         }
         size = std::get<std::uint64_t>(parsed);
     }
+    std::optional<std::string> send_to;
+    if (const auto text = given(o.send_to)) {
+        if (!looks_like_mailbox(*text)) {
+            return fail("--send-to: " + quote_value(*text) +
+                        " is not a mail address; use one address such as admin@example.com");
+        }
+        send_to = *text;
+    }
     auto built = check_builder(o, env).build();
     if (auto* check = std::get_if<check_command>(&built)) {
-        return diagnose_command{std::move(check->request), check->output, std::move(ports), size};
+        if (send_to && !check->request.effective_from()) {
+            return fail("--send-to needs a sender: give --from ADDR, or --user as an address");
+        }
+        return diagnose_command{std::move(check->request), check->output, std::move(ports), size,
+                                std::move(send_to)};
     }
     return built;
 }

@@ -58,6 +58,7 @@ struct diagnose_command {
     output_options output;
     std::vector<std::uint16_t> extra_ports;     ///< --ports, each with its default mode
     std::optional<std::uint64_t> message_size;  ///< --message-size, bytes
+    std::optional<std::string> send_to;         ///< --send-to: one real test message
 };
 
 struct cli_error {

@@ -116,7 +116,8 @@ std::vector<port_mode> diagnose_combinations(const std::vector<std::uint16_t>& e
 diagnose_outcome run_diagnose(const probe_request& base,
                               const std::vector<std::uint16_t>& extra_ports,
                               std::optional<std::uint64_t> planned_size,
-                              std::shared_ptr<spdlog::logger> log) {
+                              std::shared_ptr<spdlog::logger> log,
+                              std::optional<std::string> send_to) {
     auto tls = make_tls_client_context(tls_client_options{base.ca_file, base.ca_path});
     if (!tls.context) {
         throw setup_error(tls.error);
@@ -199,11 +200,21 @@ diagnose_outcome run_diagnose(const probe_request& base,
             out.warnings.push_back(std::move(*w));
         }
     }
+    // --send-to: one real message, only through the combination recommended above, and only
+    // after it passed with the same credentials.
+    if (send_to && out.advice.chosen) {
+        std::vector<probe_request> one;
+        one.push_back(request_for(base, out.combinations[*out.advice.chosen].combo, true));
+        one.back().send_to = send_to;
+        out.sent_to = std::move(send_to);
+        auto results = run_all(io, one, services);
+        out.sent = std::move(results.front());
+    }
     return out;
 }
 
 exit_status exit_status_of(const diagnose_outcome& d) {
-    if (!d.advice.chosen) {
+    if (!d.advice.chosen || (d.sent && !d.sent->ok())) {
         return exit_status::failure;
     }
     const auto& chosen = d.combinations[*d.advice.chosen].result;

@@ -31,6 +31,9 @@ struct diagnose_outcome {
     /// Diagnose's own warnings (message size against the recommended SIZE).
     std::vector<probe_warning> warnings;
     std::optional<std::uint64_t> planned_size;  ///< --message-size, bytes
+    /// --send-to: the probe that sent the test message through the recommended combination.
+    std::optional<probe_result> sent;
+    std::optional<std::string> sent_to;
 };
 
 /// Runs the diagnosis. base carries the host, credentials, envelope, TLS, DNS and timeouts; its
@@ -38,7 +41,8 @@ struct diagnose_outcome {
 [[nodiscard]] diagnose_outcome run_diagnose(const probe_request& base,
                                             const std::vector<std::uint16_t>& extra_ports,
                                             std::optional<std::uint64_t> planned_size,
-                                            std::shared_ptr<spdlog::logger> log);
+                                            std::shared_ptr<spdlog::logger> log,
+                                            std::optional<std::string> send_to = std::nullopt);
 
 /// 0 a combination works, 1 it works with warnings, 2 none works.
 [[nodiscard]] exit_status exit_status_of(const diagnose_outcome& d);

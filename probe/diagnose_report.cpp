@@ -297,6 +297,25 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
         out += "\n" + std::string(ui_text(ui_string::diag_why_others, lang)) + colon(lang) + "\n" +
                hints;
     }
+    if (d.sent) {
+        const auto& sent = *d.sent;
+        const auto* data = sent.find(phase::data);
+        const std::string address = clean(d.sent_to.value_or(""));
+        if (sent.ok()) {
+            out += "\n  " +
+                   paint(color, sgr::green,
+                         fmt::format(fmt::runtime(ui_text(ui_string::diag_sent_ok, lang)),
+                                     fmt::arg("to", address))) +
+                   (data != nullptr ? fmt::format(" ({})", clean(data->detail)) : std::string()) +
+                   "\n";
+        } else {
+            out += "\n  " +
+                   paint(color, sgr::red,
+                         fmt::format(fmt::runtime(ui_text(ui_string::diag_sent_failed, lang)),
+                                     fmt::arg("to", address))) +
+                   "\n  " + verdict_line(sent.outcome, lang) + "\n";
+        }
+    }
     if (advice.redirect) {
         out += "\n" +
                paint(color, sgr::yellow, std::string(ui_text(ui_string::diag_redirect, lang))) +
@@ -362,8 +381,11 @@ json::object diagnose_json(const std::string& host, const diagnose_outcome& d,
     } else {
         out["recommendation"] = nullptr;
     }
-    const verdict v = d.dns_failure ? d.dns_failure->outcome : advice.outcome;
-    const bool ok = advice.chosen.has_value();
+    const bool send_failed = d.sent && !d.sent->ok();
+    const verdict v = d.dns_failure ? d.dns_failure->outcome
+                      : send_failed ? d.sent->outcome
+                                    : advice.outcome;
+    const bool ok = advice.chosen.has_value() && !send_failed;
     out["ok"] = ok;
     out["category"] = ok ? json::string(category_id(failure_category::ok))
                          : json::string(category_id(v.category));
@@ -385,6 +407,11 @@ json::object diagnose_json(const std::string& host, const diagnose_outcome& d,
     out["warnings"] = std::move(warnings);
     out["dns"] = d.dns_failure ? json::value(to_json(*d.dns_failure, include_transcript))
                                : json::value(nullptr);
+    // --send-to: the probe that sent the test message (its data phase holds the queue id).
+    out["sent"] = d.sent
+                      ? json::value(json::object{{"to", clean(d.sent_to.value_or(""))},
+                                                 {"result", to_json(*d.sent, include_transcript)}})
+                      : json::value(nullptr);
     return out;
 }
 

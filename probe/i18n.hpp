@@ -99,14 +99,16 @@ enum class ui_string {
     diag_time,
     diag_cert_days,
     diag_size,
-    diag_works,       ///< the result column of a working combination
-    diag_not_tried,   ///< "not tried: the password was refused on port {port}"
-    diag_details,     ///< heading over the failures of the table
-    diag_recommend,   ///< heading of the recommendation
-    diag_enter,       ///< "SMTP Port {port}, SMTP SSL Type {ssl_type}"
-    diag_where,       ///< where in WHMCS to enter it
-    diag_none_works,  ///< no combination works; the most telling failure follows
-    diag_why_others,  ///< heading over the hints
+    diag_works,        ///< the result column of a working combination
+    diag_not_tried,    ///< "not tried: the password was refused on port {port}"
+    diag_details,      ///< heading over the failures of the table
+    diag_recommend,    ///< heading of the recommendation
+    diag_sent_ok,      ///< --send-to: the test message was accepted, {to}
+    diag_sent_failed,  ///< --send-to: the test message was refused, {to}
+    diag_enter,        ///< "SMTP Port {port}, SMTP SSL Type {ssl_type}"
+    diag_where,        ///< where in WHMCS to enter it
+    diag_none_works,   ///< no combination works; the most telling failure follows
+    diag_why_others,   ///< heading over the hints
     diag_hint_speaks_tls_first,
     diag_hint_expects_starttls,
     diag_hint_port_closed,

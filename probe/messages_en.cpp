@@ -1006,6 +1006,10 @@ std::string_view ui_en(ui_string s) {
             return "Failures";
         case u::diag_recommend:
             return "Recommendation";
+        case u::diag_sent_ok:
+            return "Test message to {to} accepted for delivery";
+        case u::diag_sent_failed:
+            return "Test message to {to} refused";
         case u::diag_enter:
             return "SMTP Port {port}, SMTP SSL Type {ssl_type}";
         case u::diag_where:

@@ -929,10 +929,16 @@ std::string_view ui_zh(ui_string s) {
             return "失败详情";
         case u::diag_recommend:
             return "建议";
+        case u::diag_sent_ok:
+            return "发往 {to} 的测试邮件已被服务器接收";
+        case u::diag_sent_failed:
+            return "发往 {to} 的测试邮件被拒绝";
         case u::diag_enter:
             return "SMTP Port {port}，SMTP SSL Type {ssl_type}";
         case u::diag_where:
-            return "在 WHMCS 的 Configuration > System Settings > General Settings > Mail 中填写。";
+            return "在 WHMCS 的 设定 > 系统设定 > 常规设定 "
+                   ">“邮件”标签页中填写（英文界面：Configuration > System Settings > General "
+                   "Settings > Mail）。";
         case u::diag_none_works:
             return "没有可用的组合。最能说明问题的失败是：";
         case u::diag_why_others:

@@ -182,6 +182,7 @@ class DiagnoseCase:
     not_tried: Optional[int] = None  # how many carry password_refused_on
     password: Optional[str] = None
     why: str = ""
+    sent: Optional[bool] = None  # --send-to: whether the test message was queued
 
 
 DIAGNOSE_CASES = [
@@ -201,6 +202,10 @@ DIAGNOSE_CASES = [
                  2, None, "auth_failed", "bad_credentials", tried_auth=1, not_tried=3,
                  password="wrong",
                  why="after the password is refused once, no other port is tried with it"),
+    DiagnoseCase("diagnose_send_to", ["{provider:submission-only}", "--user", "{user}",
+                                      "--send-to", "{user}"],
+                 0, (587, "TLS"), tried_auth=1, password="right", sent=True,
+                 why="--send-to: one real message through 587/TLS, queued (the lab discards it)"),
     DiagnoseCase("diagnose_nxdomain", ["{nxdomain}"], 2, None, "smtp_connect_failed",
                  "dns_not_found", tried_auth=0, why="a name that does not resolve: reported once"),
 ]
@@ -316,9 +321,16 @@ def check_diagnose_case(case, probe, env):
            "redirect": doc.get("redirect"),
            "tried_auth": sum(1 for c in combos if c.get("tried_auth")),
            "not_tried": sum(1 for c in combos if c.get("password_refused_on") is not None)}
+    if case.sent is not None:
+        sent = doc.get("sent") or {}
+        data = [c for c in (sent.get("result") or {}).get("checks", []) if c["name"] == "data"]
+        got["sent"] = bool(data) and data[0]["status"] == "pass" and \
+            data[0]["detail"].startswith("queue id ")
     expected = {"exit": case.exit, "recommendation": case.recommendation,
                 "category": case.category, "cause": case.cause, "redirect": case.redirect,
                 "tried_auth": case.tried_auth, "not_tried": case.not_tried}
+    if case.sent is not None:
+        expected["sent"] = case.sent
     for key in ("tried_auth", "not_tried"):
         if expected[key] is None:
             del expected[key], got[key]

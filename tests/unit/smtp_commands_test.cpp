@@ -14,6 +14,7 @@ TEST_CASE("simple commands end in CRLF") {
     CHECK(ehlo("[192.0.2.1]") == "EHLO [192.0.2.1]\r\n");
     CHECK(starttls() == "STARTTLS\r\n");
     CHECK(rset() == "RSET\r\n");
+    CHECK(data() == "DATA\r\n");
     CHECK(quit() == "QUIT\r\n");
     CHECK(auth_cancel() == "*\r\n");
 }
