@@ -334,6 +334,21 @@ private:
         fail(rec, cause_of(rec.name, out.error), rec.error_text);
     }
 
+    /// The outcome of one command at `rec`: true when the reply is one of `accepted`; otherwise
+    /// the phase fails, on the I/O error or on what the reply means (classify.hpp).
+    bool accepted(phase_record& rec, const reply_outcome& out, std::initializer_list<int> codes) {
+        if (out.error) {
+            fail_io(rec, out);
+            return false;
+        }
+        rec.reply = out.reply;
+        if (std::find(codes.begin(), codes.end(), out.reply.code) == codes.end()) {
+            fail(rec, cause_for_reply(rec.name, out.reply, context()), shown(out.reply.summary()));
+            return false;
+        }
+        return true;
+    }
+
     /// Sends one command and reads its reply. `display` is what the transcript shows.
     /// `bytes` must outlive the co_await (callers pass locals or temporaries of the awaiting
     /// full-expression); `display` is owned, since it is often built on the fly.
@@ -605,14 +620,7 @@ private:
         // The STARTTLS 220 gets its own check below, with its own words.
         const auto starttls_line = smtp_cmd::starttls();
         auto out = co_await exchange(starttls_line, strip_crlf(starttls_line), true);
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        if (out.reply.code != 220) {
-            fail(rec, cause_for_reply(phase::starttls, out.reply, context()),
-                 shown(out.reply.summary()));
+        if (!accepted(rec, out, {220})) {
             co_return false;
         }
         // Bytes that arrived with the 220 were sent before TLS and could be an injection
@@ -711,14 +719,7 @@ private:
                         fmt::format("AUTH {}, no TLS", mechanism_name(mech)));
         }
         auto out = co_await authenticate(mech);
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        if (out.reply.code != 235) {
-            fail(rec, cause_for_reply(phase::auth, out.reply, context()),
-                 shown(out.reply.summary()));
+        if (!accepted(rec, out, {235})) {
             co_return false;
         }
         pass(rec, fmt::format("{}: {}", mechanism_name(mech), shown(out.reply.summary())));
@@ -824,14 +825,10 @@ private:
             co_return false;
         }
         auto out = co_await command(*line);
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        const bool accepted = out.reply.code == 250 || (p == phase::rcpt && out.reply.code == 251);
-        if (!accepted) {
-            fail(rec, cause_for_reply(p, out.reply, context()), shown(out.reply.summary()));
+        // RCPT may also answer 251 "will forward" (RFC 5321 section 3.4).
+        const bool ok =
+            p == phase::rcpt ? accepted(rec, out, {250, 251}) : accepted(rec, out, {250});
+        if (!ok) {
             co_return false;
         }
         pass(rec, shown(out.reply.summary()));
@@ -843,14 +840,7 @@ private:
     asio::awaitable<bool> data() {
         auto& rec = begin(phase::data);
         auto out = co_await command(smtp_cmd::data());
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        if (out.reply.code != 354) {
-            fail(rec, cause_for_reply(phase::data, out.reply, context()),
-                 shown(out.reply.summary()));
+        if (!accepted(rec, out, {354})) {
             co_return false;
         }
         test_message_fields fields;
@@ -862,14 +852,7 @@ private:
                                     std::chrono::steady_clock::now().time_since_epoch().count());
         const auto message = build_test_message(fields);
         out = co_await exchange(message, fmt::format("<test message, {} bytes>", message.size()));
-        if (out.error) {
-            fail_io(rec, out);
-            co_return false;
-        }
-        rec.reply = out.reply;
-        if (out.reply.code != 250) {
-            fail(rec, cause_for_reply(phase::data, out.reply, context()),
-                 shown(out.reply.summary()));
+        if (!accepted(rec, out, {250})) {
             co_return false;
         }
         const auto id = queue_id_from(out.reply);
