@@ -19,6 +19,7 @@
 #include <boost/asio/write.hpp>
 #include <cctype>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
@@ -101,8 +102,8 @@ script& script::append(const script& more) {
 
 namespace {
 
-constexpr std::size_t max_line = 64 * 1024;
-constexpr std::size_t max_raw = 64 * 1024;
+constexpr std::size_t max_line = std::size_t{64} * 1024;
+constexpr std::size_t max_raw = std::size_t{64} * 1024;
 
 bool starts_with_nocase(std::string_view text, std::string_view prefix) {
     if (text.size() < prefix.size()) {
@@ -135,7 +136,9 @@ struct fake_smtp_server::impl {
     std::vector<script> scripts;
     server_options options;
     std::optional<asio::ssl::context> tls_context;
-    std::optional<asio::io_context> io;
+    // A unique_ptr rather than std::optional: clang-tidy 14's analyzer mis-models the optional's
+    // union storage and reports a false double destruction of the io_context.
+    std::unique_ptr<asio::io_context> io;
     std::uint16_t port = 0;
     std::thread thread;
 
@@ -423,7 +426,7 @@ private:
         }
         // Whole units in chunks of about 16 KiB, so that the loop is not one syscall per line.
         std::string chunk;
-        while (chunk.size() < 16 * 1024) {
+        while (chunk.size() < std::size_t{16} * 1024) {
             chunk += unit;
         }
         const auto until = std::chrono::steady_clock::now() + step_timeout();
@@ -533,7 +536,7 @@ fake_smtp_server::impl::impl(std::vector<script> s, server_options o)
             throw std::runtime_error("fake server TLS identity: " + problem);
         }
     }
-    io.emplace(1);
+    io = std::make_unique<asio::io_context>(1);
     tcp::acceptor acceptor(*io, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
     port = acceptor.local_endpoint().port();
     asio::co_spawn(*io, accept_loop(std::move(acceptor)), asio::detached);

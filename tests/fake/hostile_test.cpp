@@ -360,7 +360,7 @@ TEST_CASE("an endless multi-line reply: protocol_violation, and the probe hangs 
 }
 
 TEST_CASE("a 1 MB line: protocol_violation (line_too_long) before the line ends") {
-    const std::string mega(1024 * 1024, 'A');
+    const std::string mega(std::size_t{1024} * 1024, 'A');
     script s;
     phase failed = phase::greeting;
     std::vector<phase> passed = up_to_tcp;

@@ -221,7 +221,8 @@ bool any_line_starts_with(const std::vector<std::string>& lines, std::string_vie
 }  // namespace
 
 TEST_CASE("greeting 421 or 554 instead of 220: connect_host / server_refused_session") {
-    const char* greeting = nullptr;
+    // A string, not a nullable char pointer: the analyzer follows the path where no SUBCASE runs.
+    std::string greeting;
     SUBCASE("421") {
         greeting = "421 4.7.0 fake.test Too many connections, try later\r\n";
     }
@@ -235,7 +236,7 @@ TEST_CASE("greeting 421 or 554 instead of 220: connect_host / server_refused_ses
     check_failure(r, "connect_host", "server_refused_session", phase::greeting, up_to_tcp);
     const auto* rec = r.find(phase::greeting);
     REQUIRE(rec->reply.has_value());
-    CHECK(rec->reply->code == std::stoi(std::string(greeting).substr(0, 3)));
+    CHECK(rec->reply->code == std::stoi(greeting.substr(0, 3)));
 }
 
 TEST_CASE("silence and no TLS on a port other than 25: connect_host / greeting_timeout") {

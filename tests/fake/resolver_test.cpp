@@ -88,7 +88,7 @@ timed_outcome run_resolve(asio::io_context& ioc, fake_dns* fake, std::string hos
     const auto start = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point end;
     asio::co_spawn(ioc, resolve_host(ioc.get_executor(), std::move(host), std::move(options)),
-                   [&](std::exception_ptr e, resolve_outcome r) {
+                   [&](const std::exception_ptr& e, resolve_outcome r) {
                        end = std::chrono::steady_clock::now();
                        if (fake != nullptr) {
                            fake->stop();
@@ -119,6 +119,7 @@ struct via_fake {
 
 std::vector<std::string> sorted_text(const std::vector<asio::ip::address>& addresses) {
     std::vector<std::string> out;
+    out.reserve(addresses.size());
     for (const auto& a : addresses) {
         out.push_back(a.to_string());
     }
@@ -318,7 +319,7 @@ TEST_CASE("twenty concurrent lookups on one io_context, no descriptor left open"
             options.timeout = k.timeout;
             options.dns_server = fake.server();
             asio::co_spawn(ioc, resolve_host(ioc.get_executor(), k.host, options),
-                           [&, i](std::exception_ptr e, resolve_outcome r) {
+                           [&, i](const std::exception_ptr& e, resolve_outcome r) {
                                if (e) {
                                    std::rethrow_exception(e);
                                }
@@ -357,15 +358,15 @@ TEST_CASE("cancelling the awaiting coroutine ends the lookup") {
     asio::cancellation_signal cancel;
     std::optional<resolve_outcome> result;
     const auto start = std::chrono::steady_clock::now();
-    asio::co_spawn(
-        ioc, resolve_host(ioc.get_executor(), "silent.test", options),
-        asio::bind_cancellation_slot(cancel.slot(), [&](std::exception_ptr e, resolve_outcome r) {
-            fake.stop();
-            if (e) {
-                std::rethrow_exception(e);
-            }
-            result = std::move(r);
-        }));
+    asio::co_spawn(ioc, resolve_host(ioc.get_executor(), "silent.test", options),
+                   asio::bind_cancellation_slot(
+                       cancel.slot(), [&](const std::exception_ptr& e, resolve_outcome r) {
+                           fake.stop();
+                           if (e) {
+                               std::rethrow_exception(e);
+                           }
+                           result = std::move(r);
+                       }));
     asio::steady_timer timer(ioc, 200ms);
     timer.async_wait(
         [&](boost::system::error_code) { cancel.emit(asio::cancellation_type::terminal); });

@@ -182,8 +182,8 @@ constexpr const char* localhost_names = "DNS:localhost,IP:127.0.0.1";
 test_pki::test_pki() {
     const pkey_ptr ca_key = make_key();
     const x509_ptr ca =
-        make_cert(ca_key.get(), "smtp-probe test CA", {-seconds_per_day, 2 * 365 * seconds_per_day},
-                  true, nullptr, nullptr, nullptr);
+        make_cert(ca_key.get(), "smtp-probe test CA",
+                  {-seconds_per_day, 2L * 365 * seconds_per_day}, true, nullptr, nullptr, nullptr);
     ca_pem_ = to_pem(ca.get());
     ca_key_pem_ = to_pem(ca_key.get());
 

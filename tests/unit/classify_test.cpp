@@ -301,8 +301,10 @@ TEST_CASE("category_for: fixed categories, and the category of the phase for the
     for (auto cause : {pe::reply_timeout, pe::deadline_exceeded, pe::protocol_violation,
                        pe::connection_lost, pe::unexpected_reply, pe::smtp_restrictions_redirect}) {
         for (const auto& [p, category] : of_phase) {
+            // Structured bindings cannot be captured by CAPTURE's lambda before C++20 in clang 14.
+            const auto phase_value = p;
             CAPTURE(cause_id(cause));
-            CAPTURE(phase_name(p));
+            CAPTURE(phase_name(phase_value));
             CHECK(category_for(p, cause) == category);
         }
     }
@@ -331,7 +333,8 @@ TEST_CASE("category_for: fixed categories, and the category of the phase for the
     };
     for (const auto& [cause, category] : fixed) {
         for (auto p : all_phases) {
-            CAPTURE(cause_id(cause));
+            const auto cause_value = cause;
+            CAPTURE(cause_id(cause_value));
             CAPTURE(phase_name(p));
             CHECK(category_for(p, cause) == category);
         }

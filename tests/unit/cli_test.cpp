@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/temp_file.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include "probe/cli.hpp"
 
 using namespace smtp_probe;
+using smtp_probe::testing::temp_file;
 using std::chrono::milliseconds;
 
 namespace {
@@ -36,6 +39,7 @@ cli_result run(std::initializer_list<std::string> args, const cli_environment& e
     std::vector<std::string> words{"smtp-probe"};
     words.insert(words.end(), args.begin(), args.end());
     std::vector<const char*> argv;
+    argv.reserve(words.size());
     for (const auto& w : words) {
         argv.push_back(w.c_str());
     }
@@ -65,27 +69,6 @@ std::string error_of(const cli_result& r) {
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
-
-/// A file under /tmp holding `content`, removed at the end of the test.
-class temp_file {
-public:
-    explicit temp_file(const std::string& content) {
-        char name[] = "/tmp/sp_cli_test_XXXXXX";
-        const int fd = ::mkstemp(name);
-        REQUIRE(fd >= 0);
-        REQUIRE(::write(fd, content.data(), content.size()) ==
-                static_cast<ssize_t>(content.size()));
-        ::close(fd);
-        path_ = name;
-    }
-    temp_file(const temp_file&) = delete;
-    temp_file& operator=(const temp_file&) = delete;
-    ~temp_file() { ::unlink(path_.c_str()); }
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 }  // namespace
 

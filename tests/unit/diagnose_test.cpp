@@ -32,6 +32,7 @@ cli_environment fake_env(std::map<std::string, std::string> vars = {}) {
 cli_result run(std::vector<std::string> words, const cli_environment& env = fake_env()) {
     words.insert(words.begin(), "smtp-probe");
     std::vector<const char*> argv;
+    argv.reserve(words.size());
     for (const auto& w : words) {
         argv.push_back(w.c_str());
     }

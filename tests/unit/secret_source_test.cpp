@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/temp_file.hpp"
+
 #include <fcntl.h>
 #include <pty.h>
 #include <termios.h>
@@ -14,29 +16,9 @@
 #include "probe/secret_source.hpp"
 
 using namespace smtp_probe;
+using smtp_probe::testing::temp_file;
 
 namespace {
-
-/// A file under /tmp holding `content`, removed at the end of the test.
-class temp_file {
-public:
-    explicit temp_file(const std::string& content) {
-        char name[] = "/tmp/sp_secret_test_XXXXXX";
-        const int fd = ::mkstemp(name);
-        REQUIRE(fd >= 0);
-        REQUIRE(::write(fd, content.data(), content.size()) ==
-                static_cast<ssize_t>(content.size()));
-        ::close(fd);
-        path_ = name;
-    }
-    temp_file(const temp_file&) = delete;
-    temp_file& operator=(const temp_file&) = delete;
-    ~temp_file() { ::unlink(path_.c_str()); }
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 std::string value_of(const secret_result& r) {
     if (const auto* error = std::get_if<secret_error>(&r)) {
