@@ -28,10 +28,12 @@
 #include "probe/report_json.hpp"
 #include "probe/report_text.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/probe_test_support.hpp"
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
 using namespace smtp_probe;
+using namespace smtp_probe::testing;
 using fake::fake_smtp_server;
 using fake::leaf_kind;
 using fake::script;
@@ -45,107 +47,6 @@ namespace {
 /// a prefix such as "too_many_lines: "); anything near this is bounded, a reply echoed whole is
 /// not.
 constexpr std::size_t max_kept_text = 400;
-
-struct captured_log {
-    std::shared_ptr<std::ostringstream> out = std::make_shared<std::ostringstream>();
-    std::shared_ptr<spdlog::logger> logger;
-    captured_log() {
-        auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*out);
-        logger = std::make_shared<spdlog::logger>("fake_hostile", std::move(sink));
-        logger->set_level(spdlog::level::trace);
-    }
-    [[nodiscard]] std::string text() const {
-        logger->flush();
-        return out->str();
-    }
-};
-
-/// A request for 127.0.0.1:port: reply timeout 2 s, deadline 10 s.
-probe_request make_request(std::uint16_t port, security_mode mode) {
-    probe_request r;
-    r.host = "127.0.0.1";
-    r.port = port;
-    r.security = mode;
-    r.timeouts.connect = 2s;
-    r.timeouts.reply = 2s;
-    r.timeouts.greeting_tls_sniff = 500ms;
-    r.timeouts.dns = 2s;
-    r.deadline = 10s;
-    r.helo_name = "probe.test";
-    r.keep_transcript = true;
-    r.cert_warn_days = 14;
-    r.from = "user@example.test";
-    r.rcpt = "rcpt@example.test";
-    return r;
-}
-
-void add_credentials(probe_request& r) {
-    r.user = "user";
-    r.password = secret(std::string("password"));
-}
-
-std::string category_of(const probe_result& r) {
-    return std::string(category_id(r.outcome.category));
-}
-
-std::string cause_of(const probe_result& r) {
-    return r.outcome.cause ? std::string(cause_id(*r.outcome.cause)) : std::string("(none)");
-}
-
-std::string failed_phase_of(const probe_result& r) {
-    return r.outcome.failed_phase ? std::string(phase_name(*r.outcome.failed_phase))
-                                  : std::string("(none)");
-}
-
-std::string status_of(const probe_result& r, phase p) {
-    const auto* rec = r.find(p);
-    return rec != nullptr ? std::string(status_name(rec->status)) : std::string("(missing)");
-}
-
-/// The whole result as text, attached to failing checks (shortened: it may quote hostile text).
-std::string describe(const probe_result& r) {
-    std::string s = "outcome: " + category_of(r) + " / " + cause_of(r) + " at " +
-                    failed_phase_of(r) +
-                    fmt::format(" after {:.0f} ms\n",
-                                std::chrono::duration<double, std::milli>(r.duration).count());
-    for (const auto& rec : r.checks) {
-        s += "  " + std::string(phase_name(rec.name)) + ": " + std::string(status_name(rec.status));
-        if (rec.cause) {
-            s += " (" + std::string(cause_id(*rec.cause)) + ")";
-        }
-        s += " " + rec.detail.substr(0, 200) + "\n";
-    }
-    for (const auto& w : r.warnings) {
-        s += "  warning " + std::string(warning_id(w.kind)) + ": " + w.detail + "\n";
-    }
-    std::size_t shown = 0;
-    for (const auto& t : r.transcript) {
-        if (++shown > 40) {
-            s += "  ...\n";
-            break;
-        }
-        s += t.direction == transcript_direction::sent       ? "  > "
-             : t.direction == transcript_direction::received ? "  < "
-                                                             : "  * ";
-        s += t.text.substr(0, 200) + "\n";
-    }
-    return s;
-}
-
-/// The failure is (category, cause) at `failed`, and every phase in `passed` passed.
-void check_failure(const probe_result& r, std::string_view category, std::string_view cause,
-                   phase failed, const std::vector<phase>& passed) {
-    INFO(describe(r));
-    CHECK(category_of(r) == category);
-    CHECK(cause_of(r) == cause);
-    CHECK(failed_phase_of(r) == phase_name(failed));
-    CHECK(status_of(r, failed) == "fail");
-    for (const phase p : passed) {
-        CAPTURE(phase_name(p));
-        CHECK(status_of(r, p) == "pass");
-    }
-    CHECK(exit_status_of(r) == exit_status::failure);
-}
 
 /// What a hostile server must never achieve: a probe that outlives its deadline, or evidence that
 /// grows with what the server sends.
@@ -345,7 +246,7 @@ TEST_CASE("an endless multi-line reply: protocol_violation, and the probe hangs 
     server_options o;
     o.step_timeout = 10s;  // the server would write for 10 s if nobody stopped it
     fake_smtp_server server(s, o);
-    const auto request = make_request(server.port(), security_mode::starttls);
+    const auto request = make_request(server.port(), security_mode::starttls, 10s);
     const auto run = probe(request);
     check_failure(run.result, "connect_host", "protocol_violation", failed, passed);
     check_bounded(run.result, request, run.wall_clock);
@@ -381,7 +282,7 @@ TEST_CASE("a 1 MB line: protocol_violation (line_too_long) before the line ends"
         passed = up_to_greeting;
     }
     fake_smtp_server server(s);
-    const auto request = make_request(server.port(), security_mode::starttls);
+    const auto request = make_request(server.port(), security_mode::starttls, 10s);
     const auto run = probe(request);
     check_failure(run.result, "connect_host", "protocol_violation", failed, passed);
     check_bounded(run.result, request, run.wall_clock);
@@ -430,7 +331,7 @@ TEST_CASE("every reply split into 1-byte writes: legal, the probe passes") {
         .send_slowly("221 2.0.0 Bye\r\n", gap)
         .close();
     fake_smtp_server server(s, o);
-    auto request = make_request(server.port(), mode);
+    auto request = make_request(server.port(), mode, 10s);
     request.ca_file = pki.ca_file();
     if (with_auth) {
         add_credentials(request);
@@ -464,7 +365,7 @@ TEST_CASE("a greeting dribbled for longer than the TLS sniff wait but within the
                                 .expect("EHLO probe.test")
                                 .send("250-fake.test\r\n250 8BITMIME\r\n")
                                 .respond("250 2.0.0 Ok\r\n"));
-    auto request = make_request(server.port(), security_mode::none);
+    auto request = make_request(server.port(), security_mode::none, 10s);
     request.timeouts.reply = 4s;
     const auto run = probe(request);
     INFO(describe(run.result));
@@ -504,7 +405,7 @@ TEST_CASE("slow-loris, one byte every 300 ms: cut by the per-reply timeout") {
     }
     CAPTURE(phase_name(failed));
     fake_smtp_server server(s);
-    const auto request = make_request(server.port(), security_mode::none);
+    const auto request = make_request(server.port(), security_mode::none, 10s);
     const auto run = probe(request);
     check_failure(run.result, category, cause, failed, passed);
     check_bounded(run.result, request, run.wall_clock);
@@ -518,7 +419,7 @@ TEST_CASE("slow-loris, one byte every 300 ms: cut by the per-reply timeout") {
 TEST_CASE("a greeting, then silence: connect_host / reply_timeout at ehlo") {
     fake_smtp_server server(
         script().send("220 fake.test ESMTP\r\n").expect("EHLO").silent_until_close());
-    const auto request = make_request(server.port(), security_mode::starttls);
+    const auto request = make_request(server.port(), security_mode::starttls, 10s);
     const auto run = probe(request);
     check_failure(run.result, "connect_host", "reply_timeout", phase::ehlo, up_to_greeting);
     check_bounded(run.result, request, run.wall_clock);
@@ -553,7 +454,7 @@ TEST_CASE("a reset in the middle of AUTH: auth_failed / connection_lost") {
             .reset();
     }
     fake_smtp_server server(s, o);
-    auto request = make_request(server.port(), mode);
+    auto request = make_request(server.port(), mode, 10s);
     request.ca_file = pki.ca_file();
     add_credentials(request);
     const auto run = probe(request);
@@ -580,7 +481,7 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
             .send("221 2.0.0 Bye\r\n")
             .close();
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -601,7 +502,7 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
             .expect("QUIT")
             .close();
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -614,7 +515,7 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
         script s = up_to_tls();
         s.expect("EHLO").send("250-fake.test\r\n").close();
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         const auto run = probe(request);
         check_failure(run.result, "connect_host", "connection_lost", phase::ehlo, before_ehlo);
@@ -624,7 +525,7 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
         script s = starttls_session();
         s.expect("AUTH").close();
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -635,7 +536,7 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
         script s = up_to_tls();
         s.expect("EHLO").send("250-fake.test\r\n").close_notify();
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         const auto run = probe(request);
         check_failure(run.result, "connect_host", "connection_lost", phase::ehlo, before_ehlo);
@@ -644,21 +545,6 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
 }
 
 // ---- replies nobody asked for -----------------------------------------------------------------
-
-namespace {
-
-bool any_line_starts_with(const std::vector<std::string>& lines, std::string_view prefix) {
-    return std::any_of(lines.begin(), lines.end(),
-                       [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
-}
-
-std::vector<std::string> lines_of(const fake_smtp_server& server) {
-    CHECK(server.wait_finished(1, 5s));
-    const auto records = server.connections();
-    return records.empty() ? std::vector<std::string>{} : records[0].lines;
-}
-
-}  // namespace
 
 // RFC 5321 sections 3.1 and 4.1.4 (the probe never pipelines; RFC 2920 is not used): after the
 // greeting, and after each reply, the server waits for the client's next command. A reply that
@@ -678,7 +564,7 @@ TEST_CASE("a reply before any command, in the greeting's segment: protocol_viola
                                           {"RCPT", "250 2.1.5 recipient ok\r\n"},
                                           {"RSET", "250 2.0.0 reset ok\r\n"}}));
     // automatic: with the replies shifted by one the session would even look fine.
-    const auto request = make_request(server.port(), security_mode::automatic);
+    const auto request = make_request(server.port(), security_mode::automatic, 10s);
     const auto run = probe(request);
     // One write, one segment: normally the greeting's phase; the EHLO phase if it split.
     const auto failed = run.result.outcome.failed_phase.value_or(phase::quit);
@@ -697,7 +583,7 @@ TEST_CASE("a second reply behind the EHLO reply: protocol_violation at the next 
                                 .expect("EHLO probe.test")
                                 .send("250-fake.test\r\n250 STARTTLS\r\n250 2.0.0 extra\r\n")
                                 .respond("250 2.0.0 ok\r\n"));
-    const auto request = make_request(server.port(), security_mode::starttls);
+    const auto request = make_request(server.port(), security_mode::starttls, 10s);
     const auto run = probe(request);
     const auto failed = run.result.outcome.failed_phase.value_or(phase::quit);
     CHECK((failed == phase::ehlo || failed == phase::starttls));
@@ -723,7 +609,7 @@ TEST_CASE("STARTTLS injection (CVE-2011-0411) and its neighbours") {
             .send("250-fake.test\r\n250 AUTH PLAIN\r\n")
             .respond("250 ok\r\n");
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -747,7 +633,7 @@ TEST_CASE("STARTTLS injection (CVE-2011-0411) and its neighbours") {
             .start_tls()
             .respond("250 ok\r\n");
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -769,7 +655,7 @@ TEST_CASE("STARTTLS injection (CVE-2011-0411) and its neighbours") {
             .send("250-fake.test\r\n250 AUTH PLAIN\r\n")
             .respond("250 ok\r\n");
         fake_smtp_server server(s, o);
-        auto request = make_request(server.port(), security_mode::starttls);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
         request.ca_file = pki.ca_file();
         add_credentials(request);
         const auto run = probe(request);
@@ -799,7 +685,7 @@ TEST_CASE("terminal escapes and invalid UTF-8 in replies never reach the reports
             .expect("MAIL FROM")
             .send("550 5.1.8 <user@example.test>: Sender rejected " + evil + "\r\n")
             .respond("250 ok\r\n"));
-    const auto request = make_request(server.port(), security_mode::none);
+    const auto request = make_request(server.port(), security_mode::none, 10s);
     const auto run = probe(request);
     check_failure(run.result, "sender_verify", "sender_unknown", phase::mail_from,
                   {phase::dns, phase::tcp, phase::greeting, phase::ehlo});
@@ -867,7 +753,7 @@ TEST_CASE("a chain of 100 certificates: no crash, no hang") {
     CAPTURE(cause);
     script s = starttls_session();
     fake_smtp_server server(then_quit(s), o);
-    auto request = make_request(server.port(), security_mode::starttls);
+    auto request = make_request(server.port(), security_mode::starttls, 10s);
     request.ca_file = pki.ca_file();
     add_credentials(request);
     const auto run = probe(request);
@@ -916,7 +802,7 @@ TEST_CASE("a CRAM-MD5 challenge that is not base64: auth_failed / protocol_viola
         .send(line)
         .respond("250 ok\r\n");
     fake_smtp_server server(s, o);
-    auto request = make_request(server.port(), security_mode::starttls);
+    auto request = make_request(server.port(), security_mode::starttls, 10s);
     request.ca_file = pki.ca_file();
     add_credentials(request);
     request.forced_mechanism = auth_mechanism::cram_md5;
@@ -954,7 +840,7 @@ TEST_CASE("reply codes out of range: protocol_violation (bad_code / bad_separato
                     .silent_until_close();
             }
             fake_smtp_server server(s);
-            const auto request = make_request(server.port(), security_mode::starttls);
+            const auto request = make_request(server.port(), security_mode::starttls, 10s);
             const auto run = probe(request);
             const phase failed = at_greeting ? phase::greeting : phase::ehlo;
             check_failure(run.result, "connect_host", "protocol_violation", failed,

@@ -20,10 +20,12 @@
 #include "checks/pipeline.hpp"
 #include "checks/request.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/probe_test_support.hpp"
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
 using namespace smtp_probe;
+using namespace smtp_probe::testing;
 using fake::fake_smtp_server;
 using fake::leaf_kind;
 using fake::script;
@@ -35,114 +37,6 @@ namespace {
 // base64("\0user\0password"): the AUTH PLAIN initial response (RFC 4616 section 2).
 constexpr std::string_view plain_payload = "AHVzZXIAcGFzc3dvcmQ=";
 constexpr std::string_view the_password = "password";
-
-/// Everything the probe logs, at trace level, so a test can look for leaked secrets.
-struct captured_log {
-    std::shared_ptr<std::ostringstream> out = std::make_shared<std::ostringstream>();
-    std::shared_ptr<spdlog::logger> logger;
-    captured_log() {
-        auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(*out);
-        logger = std::make_shared<spdlog::logger>("fake_probe", std::move(sink));
-        logger->set_level(spdlog::level::trace);
-    }
-    [[nodiscard]] std::string text() const {
-        logger->flush();
-        return out->str();
-    }
-};
-
-/// A request for 127.0.0.1:port with short timeouts so the suite stays quick.
-probe_request make_request(std::uint16_t port, security_mode mode) {
-    probe_request r;
-    r.host = "127.0.0.1";
-    r.port = port;
-    r.security = mode;
-    r.timeouts.connect = 2s;
-    r.timeouts.reply = 2s;
-    r.timeouts.greeting_tls_sniff = 500ms;
-    r.timeouts.dns = 2s;
-    r.deadline = 20s;
-    r.helo_name = "probe.test";
-    r.keep_transcript = true;
-    r.cert_warn_days = 14;
-    r.from = "user@example.test";
-    r.rcpt = "rcpt@example.test";
-    return r;
-}
-
-void add_credentials(probe_request& r) {
-    r.user = "user";
-    r.password = secret(std::string(the_password));
-}
-
-std::string category_of(const probe_result& r) {
-    return std::string(category_id(r.outcome.category));
-}
-
-std::string cause_of(const probe_result& r) {
-    return r.outcome.cause ? std::string(cause_id(*r.outcome.cause)) : std::string("(none)");
-}
-
-std::string failed_phase_of(const probe_result& r) {
-    return r.outcome.failed_phase ? std::string(phase_name(*r.outcome.failed_phase))
-                                  : std::string("(none)");
-}
-
-std::string status_of(const probe_result& r, phase p) {
-    const auto* rec = r.find(p);
-    return rec != nullptr ? std::string(status_name(rec->status)) : std::string("(missing)");
-}
-
-bool has_warning(const probe_result& r, warning_kind w) {
-    for (const auto& x : r.warnings) {
-        if (x.kind == w) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/// The whole result as text, attached to every failing check.
-std::string describe(const probe_result& r) {
-    std::string s =
-        "outcome: " + category_of(r) + " / " + cause_of(r) + " at " + failed_phase_of(r) + "\n";
-    for (const auto& rec : r.checks) {
-        s += "  " + std::string(phase_name(rec.name)) + ": " + std::string(status_name(rec.status));
-        if (rec.cause) {
-            s += " (" + std::string(cause_id(*rec.cause)) + ")";
-        }
-        s += " " + rec.detail + "\n";
-    }
-    for (const auto& w : r.warnings) {
-        s += "  warning " + std::string(warning_id(w.kind)) + ": " + w.detail + "\n";
-    }
-    for (const auto& t : r.transcript) {
-        s += t.direction == transcript_direction::sent       ? "  > "
-             : t.direction == transcript_direction::received ? "  < "
-                                                             : "  * ";
-        s += t.text + "\n";
-    }
-    return s;
-}
-
-/// The failure is (category, cause) at `failed`, and every phase in `passed` passed.
-void check_failure(const probe_result& r, std::string_view category, std::string_view cause,
-                   phase failed, const std::vector<phase>& passed) {
-    INFO(describe(r));
-    CHECK(category_of(r) == category);
-    CHECK(cause_of(r) == cause);
-    CHECK(failed_phase_of(r) == phase_name(failed));
-    CHECK(status_of(r, failed) == "fail");
-    const auto* rec = r.find(failed);
-    REQUIRE(rec != nullptr);
-    REQUIRE(rec->cause.has_value());
-    CHECK(cause_id(*rec->cause) == cause);
-    for (const phase p : passed) {
-        CAPTURE(phase_name(p));
-        CHECK(status_of(r, p) == "pass");
-    }
-    CHECK(exit_status_of(r) == exit_status::failure);
-}
 
 /// Phases that pass before the greeting on a plaintext connection.
 const std::vector<phase> up_to_tcp = {phase::dns, phase::tcp};
@@ -177,13 +71,6 @@ const std::vector<phase> up_to_auth = {phase::dns,         phase::tcp,      phas
                                        phase::ehlo,        phase::starttls, phase::tls,
                                        phase::certificate, phase::auth};
 
-/// The lines a connection received, once the server is done with every connection.
-std::vector<std::string> lines_of(const fake_smtp_server& server, std::size_t connection = 0) {
-    CHECK(server.wait_finished(connection + 1, 3s));
-    const auto records = server.connections();
-    return connection < records.size() ? records[connection].lines : std::vector<std::string>{};
-}
-
 /// What the server received, for failure messages.
 std::string describe(const fake_smtp_server& server) {
     std::string s;
@@ -207,15 +94,6 @@ std::string describe(const fake_smtp_server& server) {
         }
     }
     return s;
-}
-
-bool any_line_starts_with(const std::vector<std::string>& lines, std::string_view prefix) {
-    for (const auto& l : lines) {
-        if (l.rfind(prefix, 0) == 0) {
-            return true;
-        }
-    }
-    return false;
 }
 
 }  // namespace
