@@ -1,5 +1,7 @@
 #include "checks/classify.hpp"
 
+#include "net/ascii.hpp"
+
 #include <ares.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -218,10 +220,6 @@ constexpr std::string_view cpanel_boilerplate =
     "we do not authorize the use of this system to transport unsolicited";
 
 // ---- Helpers ----
-
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 std::string lowered(std::string_view s) {
     std::string out(s.substr(0, std::min(s.size(), max_scanned_text)));
@@ -566,12 +564,6 @@ bool one_of(std::optional<pe> c, std::initializer_list<pe> set) {
     return c && std::find(set.begin(), set.end(), *c) != set.end();
 }
 
-bool icase_equal(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return ascii_lower(x) == ascii_lower(y);
-           });
-}
-
 reply_context context_before(const probe_result& result, const phase_record& failed) {
     reply_context ctx;
     for (const auto& rec : result.checks) {
@@ -585,7 +577,7 @@ reply_context context_before(const probe_result& result, const phase_record& fai
         if (rec.name == phase::ehlo) {
             ctx.starttls_offered =
                 std::any_of(rec.capabilities.begin(), rec.capabilities.end(),
-                            [](const std::string& k) { return icase_equal(k, "STARTTLS"); });
+                            [](const std::string& k) { return iequals(k, "STARTTLS"); });
         }
     }
     return ctx;

@@ -1,5 +1,7 @@
 #include "checks/port_mode.hpp"
 
+#include "net/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,13 +11,6 @@ namespace {
 constexpr std::uint16_t smtp_port = 25;
 constexpr std::uint16_t submissions_port = 465;  // RFC 8314 section 7.3
 constexpr std::uint16_t submission_port = 587;   // RFC 6409 section 3.1
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 }  // namespace
 

@@ -1,20 +1,13 @@
 #include "checks/request.hpp"
 
+#include "net/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
 
 namespace smtp_probe {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string_view security_name(security_mode m) {
     switch (m) {

@@ -1,17 +1,12 @@
 #include "checks/starttls_rules.hpp"
 
+#include "net/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 
 namespace smtp_probe {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
 
 std::string_view bare_address(std::string_view s) {
     const auto first = s.find_first_not_of(" \t");

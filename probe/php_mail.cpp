@@ -1,5 +1,7 @@
 #include "probe/php_mail.hpp"
 
+#include "net/ascii.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -21,13 +23,6 @@ std::string_view trim(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
 }
 
 std::string lower(std::string_view s) {
