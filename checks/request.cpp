@@ -7,7 +7,6 @@
 #include <string>
 
 namespace smtp_probe {
-namespace {}  // namespace
 
 std::string_view security_name(security_mode m) {
     switch (m) {
