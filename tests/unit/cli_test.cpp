@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/cli_test_env.hpp"
+
 #include "tests/unit/temp_file.hpp"
 
 #include <unistd.h>
@@ -14,26 +16,11 @@
 #include "probe/cli.hpp"
 
 using namespace smtp_probe;
+using smtp_probe::testing::fake_env;
 using smtp_probe::testing::temp_file;
 using std::chrono::milliseconds;
 
 namespace {
-
-/// An environment with only these variables, no terminal and a prompt that must not be used.
-cli_environment fake_env(std::map<std::string, std::string> vars = {}) {
-    cli_environment env;
-    auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
-    env.getenv = [shared](const char* name) -> const char* {
-        const auto it = shared->find(name);
-        return it == shared->end() ? nullptr : it->second.c_str();
-    };
-    env.prompt_secret = [](std::string_view) -> std::optional<std::string> {
-        FAIL("the prompt was used");
-        return std::nullopt;
-    };
-    env.stdin_is_terminal = false;
-    return env;
-}
 
 cli_result run(std::initializer_list<std::string> args, const cli_environment& env) {
     std::vector<std::string> words{"smtp-probe"};

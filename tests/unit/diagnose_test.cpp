@@ -1,6 +1,8 @@
 // diagnose: its command line, its combinations and its report, on hand-built values.
 #include <doctest/doctest.h>
 
+#include "tests/unit/cli_test_env.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <map>
 #include <memory>
@@ -12,22 +14,9 @@
 #include "probe/diagnose_report.hpp"
 
 using namespace smtp_probe;
+using smtp_probe::testing::fake_env;
 
 namespace {
-
-cli_environment fake_env(std::map<std::string, std::string> vars = {}) {
-    cli_environment env;
-    auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
-    env.getenv = [shared](const char* name) -> const char* {
-        const auto it = shared->find(name);
-        return it == shared->end() ? nullptr : it->second.c_str();
-    };
-    env.prompt_secret = [](std::string_view) -> std::optional<std::string> {
-        FAIL("the prompt was used");
-        return std::nullopt;
-    };
-    return env;
-}
 
 cli_result run(std::vector<std::string> words, const cli_environment& env = fake_env()) {
     words.insert(words.begin(), "smtp-probe");

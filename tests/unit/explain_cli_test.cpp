@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/unit/cli_test_env.hpp"
+
 #include <boost/json/parse.hpp>
 #include <initializer_list>
 #include <map>
@@ -12,23 +14,9 @@
 #include "probe/explain_run.hpp"
 
 using namespace smtp_probe;
+using smtp_probe::testing::fake_env;
 
 namespace {
-
-cli_environment fake_env(std::map<std::string, std::string> vars = {}, bool terminal = false) {
-    cli_environment env;
-    auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
-    env.getenv = [shared](const char* name) -> const char* {
-        const auto it = shared->find(name);
-        return it == shared->end() ? nullptr : it->second.c_str();
-    };
-    env.prompt_secret = [](std::string_view) -> std::optional<std::string> {
-        FAIL("the prompt was used");
-        return std::nullopt;
-    };
-    env.stdin_is_terminal = terminal;
-    return env;
-}
 
 cli_result parse(std::initializer_list<std::string> args, const cli_environment& env = fake_env()) {
     std::vector<std::string> words{"smtp-probe"};
