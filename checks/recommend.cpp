@@ -46,7 +46,17 @@ security_mode effective_security(const combination_result& c) {
 }
 
 bool works(const combination_result& c) {
-    return c.result.ok() && !c.password_refused_on;
+    // A pass answered by this machine's own server (the redirect) says nothing about the host
+    // asked for, so it is never recommended.
+    return c.result.ok() && !c.password_refused_on && !names_redirect(c.result);
+}
+
+verdict combination_verdict(const combination_result& c) {
+    if (c.result.outcome.category == failure_category::ok && names_redirect(c.result)) {
+        return verdict{failure_category::auth_failed, probe_errc::smtp_restrictions_redirect,
+                       std::nullopt, std::nullopt};
+    }
+    return c.result.outcome;
 }
 
 int preference_rank(const combination_result& c) {
@@ -65,6 +75,9 @@ int preference_rank(const combination_result& c) {
 int failure_weight(const combination_result& c) {
     if (works(c) || c.password_refused_on) {
         return -1;
+    }
+    if (names_redirect(c.result)) {
+        return 7;  // under a redirect nothing else seen is about the host asked for
     }
     const auto& v = c.result.outcome;
     const auto cause = own_cause(v);
@@ -108,7 +121,7 @@ combination_hint hint_for(const combination_result& c) {
     if (c.password_refused_on) {
         return combination_hint::not_tried;
     }
-    if (c.result.outcome.cause == probe_errc::smtp_restrictions_redirect) {
+    if (names_redirect(c.result)) {
         return combination_hint::redirected;
     }
     const auto cause = own_cause(c.result.outcome);
@@ -206,7 +219,7 @@ recommendation recommend(const std::vector<combination_result>& results) {
         }
     }
     if (rec.deciding) {
-        rec.outcome = results[*rec.deciding].result.outcome;
+        rec.outcome = combination_verdict(results[*rec.deciding]);
     }
     return rec;
 }

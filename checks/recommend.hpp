@@ -26,15 +26,22 @@ struct combination_result {
 /// it did not.
 [[nodiscard]] security_mode effective_security(const combination_result& c);
 
-/// A combination works when its verdict is ok and nothing kept it from AUTH.
+/// A combination works when its verdict is ok, nothing kept it from AUTH, and the answers did not
+/// come from this machine (the redirect).
 [[nodiscard]] bool works(const combination_result& c);
+
+/// The combination's verdict: its probe's, except that a pass answered by this machine (the
+/// redirect) is a failure: WHMCS's credentials would meet this machine's own server, which the
+/// WHMCS guide lists under authentication failed.
+[[nodiscard]] verdict combination_verdict(const combination_result& c);
 
 /// Order of preference (smaller first): 465 implicit TLS, 587 STARTTLS, other ports with
 /// STARTTLS, other implicit-TLS ports, plaintext last; ties keep the order given.
 [[nodiscard]] int preference_rank(const combination_result& c);
 
 /// How telling a failure is when nothing works (larger tells more): a server answer at
-/// AUTH/MAIL/RCPT > certificate > port/mode mismatch > TLS/STARTTLS > greeting/EHLO > TCP > DNS.
+/// the redirect > AUTH/MAIL/RCPT > certificate > port/mode mismatch > TLS/STARTTLS > greeting/EHLO
+/// > TCP > DNS.
 [[nodiscard]] int failure_weight(const combination_result& c);
 
 /// Why a combination fails, in terms of what to enter instead.

@@ -1,5 +1,6 @@
 #include "probe/app.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <variant>
 
 #include "checks/pipeline.hpp"
+#include "net/sanitize.hpp"
 #include "probe/cli.hpp"
 #include "probe/diagnose.hpp"
 #include "probe/diagnose_report.hpp"
@@ -20,6 +22,7 @@
 #include "probe/php_mail_run.hpp"
 #include "probe/report_json.hpp"
 #include "probe/report_text.hpp"
+#include "probe/run_as.hpp"
 
 namespace smtp_probe {
 namespace {
@@ -58,9 +61,40 @@ exit_status worst(const std::vector<probe_result>& results) {
     return status;
 }
 
+/// Who the probe connects as: this process's user, or with --as-user the account it drops to
+/// before any connection. nullopt after printing why the switch was refused.
+std::optional<run_identity> connect_identity(const std::optional<std::string>& as_user) {
+    if (!as_user) {
+        return current_identity();
+    }
+    auto switched = run_as_user(*as_user);
+    if (auto* problem = std::get_if<std::string>(&switched)) {
+        std::cerr << "smtp-probe: " << *problem << '\n';
+        return std::nullopt;
+    }
+    return std::get<run_identity>(switched);
+}
+
+/// On stderr, so that it never mixes into the report a script reads.
+void print_identity_notes(const run_identity& id, language lang) {
+    if (id.switched) {
+        std::cerr << "smtp-probe: "
+                  << fmt::format(fmt::runtime(ui_text(ui_string::diag_ran_as, lang)),
+                                 fmt::arg("user", sanitize_for_display(id.user, 64)),
+                                 fmt::arg("uid", id.uid))
+                  << '\n';
+    } else if (offer_as_user(id)) {
+        std::cerr << "smtp-probe: " << ui_text(ui_string::diag_offer_as_user, lang) << '\n';
+    }
+}
+
 int run_check_command(check_command& cmd) {
     for (const auto& notice : cmd.notices) {
         std::cerr << "smtp-probe: " << notice << '\n';
+    }
+    const auto identity = connect_identity(cmd.as_user);
+    if (!identity) {
+        return static_cast<int>(exit_status::cannot_run);
     }
     auto& request = cmd.request;
     request.local_names = local_host_names();
@@ -77,12 +111,12 @@ int run_check_command(check_command& cmd) {
     }
     const bool transcript = cmd.output.transcript;
     if (cmd.output.fmt == output_options::format::json) {
-        if (request.all_addresses) {
-            std::cout << serialize_json(summary_json(results, transcript)) << '\n';
-        } else {
-            std::cout << render_json(results.front(), transcript) << '\n';
-        }
+        auto doc = request.all_addresses ? summary_json(results, transcript)
+                                         : to_json(results.front(), transcript);
+        doc["run_as"] = run_as_json(*identity);
+        std::cout << serialize_json(doc) << '\n';
     } else {
+        print_identity_notes(*identity, language_from_name(cmd.output.lang).value_or(language::en));
         text_options options;
         options.lang = language_from_name(cmd.output.lang).value_or(language::en);
         options.color = use_color(cmd.output.color);
@@ -100,6 +134,10 @@ int run_check_command(check_command& cmd) {
 }
 
 int run_diagnose_command(diagnose_command& cmd) {
+    const auto identity = connect_identity(cmd.as_user);
+    if (!identity) {
+        return static_cast<int>(exit_status::cannot_run);
+    }
     auto& request = cmd.request;
     request.local_names = local_host_names();
     if (request.helo_name.empty()) {
@@ -113,6 +151,7 @@ int run_diagnose_command(diagnose_command& cmd) {
         std::cerr << "smtp-probe: " << e.what() << '\n';
         return static_cast<int>(exit_status::cannot_run);
     }
+    outcome.ran_as = identity;
     if (cmd.output.fmt == output_options::format::json) {
         std::cout << serialize_json(diagnose_json(request.host, outcome, cmd.output.transcript))
                   << '\n';

@@ -121,6 +121,7 @@ struct check_options {
     CLI::Option* insecure = nullptr;
     CLI::Option* cert_warn_days = nullptr;
     CLI::Option* helo = nullptr;
+    CLI::Option* as_user = nullptr;
     CLI::Option* dns_server = nullptr;
     CLI::Option* format = nullptr;
     CLI::Option* lang = nullptr;
@@ -208,6 +209,10 @@ check_options add_check_command(CLI::App& root, bool diagnose = false) {
         value("--dns-server", "IP[:PORT]",
               "Ask this name server (192.0.2.53, 192.0.2.53:53, [2001:db8::53]:53)", conn);
     o.helo = value("--helo", "NAME", "Name to send in EHLO (default: this machine's name)", conn);
+    o.as_user = value("--as-user", "USER",
+                      "Connect as USER, as WHMCS does (root only): root is exempt from cPanel's "
+                      "SMTP Restrictions and CSF's SMTP_REDIRECT",
+                      conn);
 
     const std::string auth = "Authentication";
     o.user = value("--user", "NAME", "Log in as NAME (SMTP AUTH)", auth);
@@ -675,6 +680,20 @@ private:
             }
             request.helo_name = *helo;
         }
+
+        if (const auto user = given(o_.as_user)) {
+            // The account itself is looked up when the probe starts (probe/run_as.hpp).
+            const bool odd = std::any_of(user->begin(), user->end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return u <= 0x20 || u >= 0x7f;
+            });
+            if (user->empty() || user->size() > 256 || odd) {
+                return "--as-user: " + quote_value(*user) +
+                       " is not a user name; give one from /etc/passwd, such as nobody or the "
+                       "cPanel account that runs WHMCS";
+            }
+            cmd_.as_user = *user;
+        }
         return std::nullopt;
     }
 
@@ -822,8 +841,9 @@ cli_result build_diagnose(const check_options& o, const cli_environment& env) {
         if (send_to && !check->request.effective_from()) {
             return fail("--send-to needs a sender: give --from ADDR, or --user as an address");
         }
-        return diagnose_command{std::move(check->request), check->output, std::move(ports), size,
-                                std::move(send_to)};
+        return diagnose_command{std::move(check->request), check->output,
+                                std::move(ports),          size,
+                                std::move(send_to),        std::move(check->as_user)};
     }
     return built;
 }

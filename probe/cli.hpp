@@ -29,7 +29,8 @@ struct output_options {
 struct check_command {
     probe_request request;
     output_options output;
-    std::vector<std::string> notices;  ///< warnings for stderr, e.g. implicit TLS on port 25
+    std::vector<std::string> notices;    ///< warnings for stderr, e.g. implicit TLS on port 25
+    std::optional<std::string> as_user;  ///< --as-user: connect as this user (root only)
 };
 
 /// `smtp-probe explain [TEXT]`: what a line of WHMCS System Logs (or a category id) means.
@@ -59,6 +60,7 @@ struct diagnose_command {
     std::vector<std::uint16_t> extra_ports;     ///< --ports, each with its default mode
     std::optional<std::uint64_t> message_size;  ///< --message-size, bytes
     std::optional<std::string> send_to;         ///< --send-to: one real test message
+    std::optional<std::string> as_user;         ///< --as-user: connect as this user (root only)
 };
 
 struct cli_error {

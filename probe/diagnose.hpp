@@ -11,6 +11,7 @@
 #include "checks/port_mode.hpp"
 #include "checks/recommend.hpp"
 #include "checks/request.hpp"
+#include "probe/run_identity.hpp"
 
 namespace spdlog {
 class logger;
@@ -34,6 +35,8 @@ struct diagnose_outcome {
     /// --send-to: the probe that sent the test message through the recommended combination.
     std::optional<probe_result> sent;
     std::optional<std::string> sent_to;
+    /// The user the connections were made as (set by the app; --as-user may have switched it).
+    std::optional<run_identity> ran_as;
 };
 
 /// Runs the diagnosis. base carries the host, credentials, envelope, TLS, DNS and timeouts; its

@@ -76,7 +76,7 @@ std::string result_text(const combination_result& c, language lang) {
     if (c.password_refused_on) {
         return with_port(ui_string::diag_not_tried, lang, *c.password_refused_on);
     }
-    const auto& v = c.result.outcome;
+    const auto v = combination_verdict(c);
     return v.cause ? std::string(cause_id(*v.cause)) : std::string(category_id(v.category));
 }
 
@@ -182,6 +182,12 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                             fmt::format(fmt::runtime(ui_text(ui_string::diag_heading, lang)),
                                         fmt::arg("host", clean(host)))) +
                       "\n\n";
+    if (d.ran_as && d.ran_as->switched) {
+        out +=
+            fmt::format(fmt::runtime(ui_text(ui_string::diag_ran_as, lang)),
+                        fmt::arg("user", clean(d.ran_as->user)), fmt::arg("uid", d.ran_as->uid)) +
+            "\n\n";
+    }
     if (d.dns_failure) {
         out += paint(color, sgr::red, verdict_line(d.dns_failure->outcome, lang)) + "\n";
         if (const auto* rec = d.dns_failure->find(phase::dns); rec && !rec->detail.empty()) {
@@ -237,14 +243,12 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
             continue;
         }
         failures += fmt::format("  {} {}: {}\n", c.combo.port, mode_text(c),
-                                verdict_line(c.result.outcome, lang));
-        if (c.result.outcome.failed_phase) {
-            if (const auto* rec = c.result.find(*c.result.outcome.failed_phase);
-                rec && !rec->detail.empty()) {
-                failures +=
-                    fmt::format("      {}: {}\n", phase_label(*c.result.outcome.failed_phase, lang),
-                                clean(rec->detail));
-            }
+                                verdict_line(combination_verdict(c), lang));
+        // The phase that failed, or for a pass answered by this machine the greeting that
+        // gave it away.
+        const auto shown = c.result.outcome.failed_phase.value_or(phase::greeting);
+        if (const auto* rec = c.result.find(shown); rec && !rec->detail.empty()) {
+            failures += fmt::format("      {}: {}\n", phase_label(shown, lang), clean(rec->detail));
         }
     }
     if (!failures.empty()) {
@@ -320,6 +324,9 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
         out += "\n" +
                paint(color, sgr::yellow, std::string(ui_text(ui_string::diag_redirect, lang))) +
                "\n" + std::string(ui_text(ui_string::diag_redirect_fix, lang)) + "\n";
+    }
+    if (d.ran_as && offer_as_user(*d.ran_as)) {
+        out += "\n" + std::string(ui_text(ui_string::diag_offer_as_user, lang)) + "\n";
     }
     const auto warnings = all_warnings(d);
     if (!warnings.empty()) {
@@ -399,6 +406,7 @@ json::object diagnose_json(const std::string& host, const diagnose_outcome& d,
         out["deciding"] = nullptr;
     }
     out["redirect"] = advice.redirect;
+    out["run_as"] = d.ran_as ? json::value(run_as_json(*d.ran_as)) : json::value(nullptr);
     json::array warnings;
     for (const auto& w : all_warnings(d)) {
         warnings.emplace_back(

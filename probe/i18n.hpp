@@ -116,11 +116,13 @@ enum class ui_string {
     diag_hint_certificate,
     diag_hint_password_refused,
     diag_hint_redirected,
-    diag_redirect,      ///< outbound SMTP lands on this server
-    diag_redirect_fix,  ///< the WHM path and CSF settings; root is exempt
-    diag_size_note,     ///< planned size, its encoded size, and the limit
-    diag_no_login,      ///< no --user: the login was not tested
-    diag_dns_failed,    ///< the host does not resolve: no port was tried
+    diag_redirect,       ///< outbound SMTP lands on this server
+    diag_redirect_fix,   ///< the WHM path and CSF settings; root is exempt
+    diag_ran_as,         ///< --as-user: "connections made as {user} (uid {uid})"
+    diag_offer_as_user,  ///< run as root on a cPanel/CSF machine: re-run with --as-user
+    diag_size_note,      ///< planned size, its encoded size, and the limit
+    diag_no_login,       ///< no --user: the login was not tested
+    diag_dns_failed,     ///< the host does not resolve: no port was tried
 };
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);

@@ -1043,6 +1043,13 @@ std::string_view ui_en(ui_string s) {
                    "set SMTP_BLOCK and SMTP_REDIRECT to \"0\" in /etc/csf/csf.conf and restart "
                    "csf. root is exempt from the redirect, so a probe run as root may not see what "
                    "the web server user sees.";
+        case u::diag_ran_as:
+            return "Connections made as {user} (uid {uid}), switched from root by --as-user.";
+        case u::diag_offer_as_user:
+            return "This probe ran as root. cPanel's SMTP Restrictions and CSF's SMTP_REDIRECT "
+                   "exempt root, so what root reaches may not be what WHMCS reaches: it runs as "
+                   "its account user. To see WHMCS's view, run it again with --as-user and the "
+                   "user that owns the WHMCS files (its cPanel account).";
         case u::diag_size_note:
             return "A planned mail of {planned} bytes grows by about 4/3 in base64 plus headers, "
                    "to about {encoded} bytes; the recommended server accepts at most {limit} bytes "

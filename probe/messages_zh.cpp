@@ -964,6 +964,13 @@ std::string_view ui_zh(ui_string s) {
             return "在 WHM » Home » Security Center » SMTP Restrictions 中关闭；使用 CSF 时，在 "
                    "/etc/csf/csf.conf 中把 SMTP_BLOCK 和 SMTP_REDIRECT 设为 \"0\" 并重启 csf。root "
                    "不受该重定向限制，因此以 root 运行探测可能看不到 Web 服务器用户遇到的情况。";
+        case u::diag_ran_as:
+            return "本次连接以用户 {user}（uid {uid}）身份发起：已按 --as-user 从 root 切换。";
+        case u::diag_offer_as_user:
+            return "本次探测以 root 身份运行。cPanel 的 SMTP Restrictions 和 CSF 的 SMTP_REDIRECT "
+                   "对 root 放行，而 WHMCS 以其所属账户用户身份运行，两者连到的服务器可能不同。"
+                   "要看到 WHMCS 实际遇到的情况，请加上 --as-user 并指定拥有 WHMCS 文件的用户"
+                   "（即其 cPanel 账户）再运行一次。";
         case u::diag_size_note:
             return "计划发送的 {planned} 字节邮件经 base64 编码约增大为 4/3，再加上邮件头，约 "
                    "{encoded} 字节；推荐的服务器最多接受 {limit} 字节（SIZE）。";

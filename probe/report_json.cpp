@@ -141,6 +141,13 @@ std::string_view direction_name(transcript_direction d) {
 
 }  // namespace
 
+json::object run_as_json(const run_identity& id) {
+    return json::object{{"user", sanitize_for_display(id.user, 64)},
+                        {"uid", id.uid},
+                        {"switched", id.switched},
+                        {"redirect_exempt", id.uid == 0}};
+}
+
 json::object to_json(const probe_result& result, bool include_transcript) {
     json::object out;
     out["target"] = target_json(result.target);

@@ -8,9 +8,13 @@
 #include <vector>
 
 #include "checks/evidence.hpp"
+#include "probe/run_identity.hpp"
 
 namespace smtp_probe {
 
+/// {"user", "uid", "switched", "redirect_exempt"}: who the connections were made as; root is
+/// exempt from cPanel's SMTP Restrictions and CSF's SMTP_REDIRECT.
+[[nodiscard]] boost::json::object run_as_json(const run_identity& id);
 [[nodiscard]] boost::json::object to_json(const probe_result& result, bool include_transcript);
 [[nodiscard]] std::string render_json(const probe_result& result, bool include_transcript);
 

@@ -181,3 +181,78 @@ TEST_CASE("a redirect is said plainly with the WHM path; nothing working exits 2
     CHECK(doc.at("cause").as_string() == "smtp_restrictions_redirect");
     CHECK(doc.at("deciding").at("port").to_number<int>() == 587);
 }
+
+TEST_CASE("--as-user is read for check and diagnose, and refused when it is no user name") {
+    const auto d = run({"diagnose", "mail.example.com", "--as-user", "whmcsuser"});
+    REQUIRE_MESSAGE(std::holds_alternative<diagnose_command>(d), error_of(d));
+    CHECK(std::get<diagnose_command>(d).as_user == std::optional<std::string>("whmcsuser"));
+    const auto c = run({"check", "mail.example.com", "--as-user", "1001"});
+    REQUIRE_MESSAGE(std::holds_alternative<check_command>(c), error_of(c));
+    CHECK(std::get<check_command>(c).as_user == std::optional<std::string>("1001"));
+    CHECK_FALSE(std::get<check_command>(run({"check", "mail.example.com"})).as_user.has_value());
+    for (const char* bad : {"", "two words", "tab\there", "bell\x07"}) {
+        CAPTURE(bad);
+        CHECK(error_of(run({"check", "mail.example.com", "--as-user", bad})).find("--as-user") ==
+              0);
+    }
+    CHECK(error_of(run({"explain", "--as-user", "nobody"})).find("unknown option") == 0);
+}
+
+TEST_CASE("the report says who connected, and offers --as-user to root on cPanel or CSF") {
+    diagnose_outcome d;
+    d.combinations.push_back(
+        combo(587, security_mode::starttls, passed(587, security_mode::starttls, true)));
+    d.advice = recommend(d.combinations);
+    const std::string offer = "run it again with --as-user";
+    const std::string made_as = "Connections made as";
+
+    d.ran_as = run_identity{"whmcsuser", 1001, true, true};
+    auto text = render_diagnose_text("mail.example.com", d, text_options{});
+    CHECK(text.find("Connections made as whmcsuser (uid 1001)") != std::string::npos);
+    CHECK(text.find(offer) == std::string::npos);
+    auto doc = diagnose_json("mail.example.com", d, false);
+    CHECK(boost::json::serialize(doc.at("run_as")) ==
+          R"({"user":"whmcsuser","uid":1001,"switched":true,"redirect_exempt":false})");
+
+    d.ran_as = run_identity{"root", 0, false, true};
+    text = render_diagnose_text("mail.example.com", d, text_options{});
+    CHECK(text.find(made_as) == std::string::npos);
+    CHECK(text.find(offer) != std::string::npos);
+    text_options zh;
+    zh.lang = language::zh;
+    CHECK(render_diagnose_text("mail.example.com", d, zh).find("--as-user") != std::string::npos);
+    doc = diagnose_json("mail.example.com", d, false);
+    CHECK(doc.at("run_as").at("redirect_exempt").as_bool());
+
+    // root on a machine without cPanel or CSF: nothing to offer.
+    d.ran_as = run_identity{"root", 0, false, false};
+    CHECK(render_diagnose_text("mail.example.com", d, text_options{}).find(offer) ==
+          std::string::npos);
+    d.ran_as.reset();
+    CHECK(diagnose_json("mail.example.com", d, false).at("run_as").is_null());
+}
+
+TEST_CASE("a pass answered by this machine is shown as the redirect, not as working") {
+    diagnose_outcome d;
+    auto local = passed(25, security_mode::automatic, false);
+    local.warnings.push_back({warning_kind::smtp_restrictions_redirect, "192.0.2.10"});
+    for (auto& rec : local.checks) {
+        if (rec.name == phase::greeting) {
+            rec.detail = "220 this-host ESMTP Exim";
+        }
+    }
+    d.combinations.push_back(combo(25, security_mode::automatic, std::move(local)));
+    d.advice = recommend(d.combinations);
+    const auto text = render_diagnose_text("smtp.provider.test", d, text_options{});
+    CHECK(text.find("None      works") == std::string::npos);
+    CHECK(text.find("No combination works") != std::string::npos);
+    CHECK(text.find("25    auto:none  None      smtp_restrictions_redirect") != std::string::npos);
+    CHECK(text.find("220 this-host ESMTP Exim") != std::string::npos);
+    CHECK(exit_status_of(d) == exit_status::failure);
+    const auto doc = diagnose_json("smtp.provider.test", d, false);
+    CHECK(doc.at("recommendation").is_null());
+    CHECK(doc.at("category").as_string() == "auth_failed");
+    CHECK(doc.at("cause").as_string() == "smtp_restrictions_redirect");
+    CHECK_FALSE(doc.at("combinations").at(0).at("works").as_bool());
+    CHECK(doc.at("combinations").at(0).at("note").as_string() == "redirected");
+}

@@ -197,11 +197,45 @@ TEST_CASE("the redirect is flagged from a verdict or from a warning") {
     warned.warnings.push_back({warning_kind::smtp_restrictions_redirect, "host.local"});
     const auto by_warning = recommend({combo(587, security_mode::starttls, warned)});
     CHECK(by_warning.redirect);
-    CHECK(by_warning.chosen == std::size_t{0});
+    CHECK(by_warning.hints[0] == combination_hint::redirected);
 
     const auto none =
         recommend({combo(587, security_mode::starttls, result(std::nullopt, {}, true))});
     CHECK_FALSE(none.redirect);
+}
+
+TEST_CASE("a pass answered by this machine is never recommended") {
+    auto redirected = result(std::nullopt, {}, false);
+    redirected.warnings.push_back({warning_kind::smtp_restrictions_redirect, "192.0.2.10"});
+
+    // Only the redirected port passed: no recommendation; the redirect decides, in the category
+    // WHMCS's guide gives it (authentication failed).
+    const auto only = recommend(
+        {combo(25, security_mode::automatic, redirected), closed(465, security_mode::tls)});
+    CHECK_FALSE(only.chosen.has_value());
+    REQUIRE(only.deciding.has_value());
+    CHECK(*only.deciding == 0);
+    CHECK(only.outcome.category == failure_category::auth_failed);
+    CHECK(only.outcome.cause == probe_errc::smtp_restrictions_redirect);
+    CHECK(only.hints[0] == combination_hint::redirected);
+    CHECK(only.hints[1] == combination_hint::port_closed);
+
+    // A genuine pass elsewhere is still recommended.
+    const auto mixed = recommend({combo(25, security_mode::automatic, redirected),
+                                  combo(465, security_mode::tls, result())});
+    REQUIRE(mixed.chosen.has_value());
+    CHECK(*mixed.chosen == 1);
+    CHECK(mixed.redirect);
+
+    // A redirected failure outweighs a more telling-looking failure elsewhere.
+    auto refused_here = result(phase::starttls, probe_errc::smtp_restrictions_redirect);
+    refused_here.outcome.underlying_cause = probe_errc::starttls_unavailable;
+    auto cert = result(phase::certificate, probe_errc::cert_expired);
+    const auto both = recommend(
+        {combo(465, security_mode::tls, cert), combo(587, security_mode::starttls, refused_here)});
+    REQUIRE(both.deciding.has_value());
+    CHECK(*both.deciding == 1);
+    CHECK(both.outcome.cause == probe_errc::smtp_restrictions_redirect);
 }
 
 TEST_CASE("an empty list recommends nothing") {
