@@ -237,7 +237,11 @@ check_options add_check_command(CLI::App& root, bool diagnose = false) {
     o.timeout = value("--timeout", "S", "Wait for each reply at most S (default 30s)", time);
     o.connect_timeout = value("--connect-timeout", "S",
                               "Wait for the TCP connection at most S (default 10s)", time);
-    o.deadline = value("--deadline", "S", "Stop the whole probe after S (default 120s)", time);
+    o.deadline = value("--deadline", "S",
+                       diagnose ? "Stop the whole diagnosis, every combination, after S "
+                                  "(default 120s)"
+                                : "Stop the whole probe after S (default 120s)",
+                       time);
 
     const std::string tls = "TLS";
     o.ca_file = value("--ca-file", "FILE", "Trust the CA certificates in this PEM file", tls);

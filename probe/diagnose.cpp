@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <chrono>
 #include <future>
 #include <numeric>
 
@@ -127,6 +128,16 @@ diagnose_outcome run_diagnose(const probe_request& base,
     }
     diagnose_outcome out;
     out.planned_size = planned_size;
+    // --deadline bounds the whole diagnosis, not each probe: each probe gets what is left (at
+    // least 1 ms, so that one that cannot run still reports deadline_exceeded).
+    const auto started = std::chrono::steady_clock::now();
+    const auto request_at = [&](port_mode pm, bool with_credentials) {
+        auto r = request_for(base, pm, with_credentials);
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        r.deadline = std::max(std::chrono::milliseconds{1}, base.deadline - spent);
+        return r;
+    };
     asio::io_context io;
     const probe_services services{tls.context.get(), log};
 
@@ -149,7 +160,7 @@ diagnose_outcome run_diagnose(const probe_request& base,
     std::vector<probe_request> first;
     first.reserve(combos.size());
     for (const auto& pm : combos) {
-        first.push_back(request_for(base, pm, false));
+        first.push_back(request_at(pm, false));
     }
     auto first_results = run_all(io, first, services);
     for (std::size_t i = 0; i < combos.size(); ++i) {
@@ -178,7 +189,7 @@ diagnose_outcome run_diagnose(const probe_request& base,
                 continue;
             }
             std::vector<probe_request> one;
-            one.push_back(request_for(base, c.combo, true));
+            one.push_back(request_at(c.combo, true));
             auto results = run_all(io, one, services);
             c.result = std::move(results.front());
             c.tried_auth = true;
@@ -204,7 +215,7 @@ diagnose_outcome run_diagnose(const probe_request& base,
     // after it passed with the same credentials.
     if (send_to && out.advice.chosen) {
         std::vector<probe_request> one;
-        one.push_back(request_for(base, out.combinations[*out.advice.chosen].combo, true));
+        one.push_back(request_at(out.combinations[*out.advice.chosen].combo, true));
         one.back().send_to = send_to;
         out.sent_to = std::move(send_to);
         auto results = run_all(io, one, services);

@@ -1,0 +1,73 @@
+// run_diagnose against scripted servers on extra ports: the one --deadline for the whole
+// diagnosis, and AUTH one combination at a time.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "checks/errors.hpp"
+#include "probe/diagnose.hpp"
+#include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/probe_test_support.hpp"
+
+using namespace std::chrono_literals;
+using namespace smtp_probe;
+using fake::fake_smtp_server;
+using fake::script;
+
+namespace {
+
+/// The first connection (diagnose's stage one, no credentials) passes; a later one (the login)
+/// gets no answer to AUTH.
+std::vector<script> stalls_at_auth() {
+    script greet_and_answer;
+    greet_and_answer.send("220 fake.test ESMTP\r\n")
+        .respond("250 2.0.0 Ok\r\n", {{"EHLO", "250-fake.test\r\n250 AUTH PLAIN\r\n"}});
+    script stall;
+    stall.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250 AUTH PLAIN\r\n")
+        .expect("AUTH")
+        .sleep(8s);
+    return {greet_and_answer, stall};
+}
+
+const combination_result& on_port(const diagnose_outcome& d, std::uint16_t port) {
+    for (const auto& c : d.combinations) {
+        if (c.combo.port == port) {
+            return c;
+        }
+    }
+    FAIL("no combination on port " << port);
+    throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("--deadline bounds the whole diagnosis, not each combination") {
+    fake::server_options options;
+    options.step_timeout = 10s;
+    fake_smtp_server first(stalls_at_auth(), options);
+    fake_smtp_server second(stalls_at_auth(), options);
+
+    auto base = testing::make_request(0, security_mode::automatic, 1500ms);
+    base.timeouts.reply = 10s;  // longer than the deadline: the deadline must be what stops it
+    base.user = "billing@example.test";
+    base.password = secret("s3cret");
+    base.skip_rcpt = true;
+
+    const auto d = run_diagnose(base, {first.port(), second.port()}, std::nullopt, nullptr);
+    const auto& a = on_port(d, first.port());
+    const auto& b = on_port(d, second.port());
+    // Both passed stage one; the login on the first ran into the deadline at AUTH.
+    CHECK(a.tried_auth);
+    CHECK(a.result.outcome.cause == probe_errc::deadline_exceeded);
+    CHECK(a.result.outcome.failed_phase == phase::auth);
+    // Nothing was left for the second: it got the 1 ms minimum instead of a deadline of its own
+    // (which would have kept it waiting at AUTH for 1.5 s more).
+    CHECK(b.tried_auth);
+    CHECK(b.result.outcome.cause == probe_errc::deadline_exceeded);
+    CHECK(b.result.duration < std::chrono::milliseconds(750));
+    CHECK_FALSE(d.advice.chosen.has_value());
+}
