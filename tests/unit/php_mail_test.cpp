@@ -245,7 +245,8 @@ TEST_CASE("verdict: all good") {
     f.settings = plain_settings();
     f.program = good_program();
     f.mta = mta_kind::exim;
-    f.mta_checks.push_back({"exim -bV", mta_check::result::pass, "Exim version 4.96 #2"});
+    f.mta_checks.push_back(
+        {"exim -bV", mta_check::result::pass, {verbatim_note("Exim version 4.96 #2")}});
     const auto r = judge_php_mail(f);
     CHECK(r.ok());
     CHECK_FALSE(r.warned);
@@ -253,8 +254,8 @@ TEST_CASE("verdict: all good") {
     CHECK(step_names(r) == std::vector<std::string>{"disable_functions", "sendmail_path",
                                                     "sendmail_exists", "sendmail_executable", "mta",
                                                     "exim -bV"});
-    CHECK(r.steps[2].detail == "/usr/sbin/sendmail -> /usr/sbin/exim4");
-    CHECK(r.steps[3].detail ==
+    CHECK(r.steps[2].detail() == "/usr/sbin/sendmail -> /usr/sbin/exim4");
+    CHECK(r.steps[3].detail() ==
           "mode 4755, owner root (0), group root (0); checked as www-data (33)");
 }
 
@@ -285,7 +286,7 @@ TEST_CASE("verdict: each cause") {
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_missing);
         CHECK(r.steps.back().name == "sendmail_exists");
-        CHECK(r.steps.back().detail == "/usr/sbin/sendmail: No such file or directory");
+        CHECK(r.steps.back().detail() == "/usr/sbin/sendmail: No such file or directory");
     }
     SUBCASE("not executable") {
         php_mail_facts f;
@@ -295,15 +296,16 @@ TEST_CASE("verdict: each cause") {
         f.program->mode = 0644;
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_not_executable);
-        CHECK(r.steps.back().detail.rfind("not executable: mode 0644", 0) == 0);
+        CHECK(r.steps.back().detail().rfind("not executable: mode 0644", 0) == 0);
     }
     SUBCASE("the MTA check fails") {
         php_mail_facts f;
         f.settings = plain_settings();
         f.program = good_program();
         f.mta = mta_kind::postfix;
-        f.mta_checks.push_back({"postfix status", mta_check::result::fail, "exit 1"});
-        f.mta_checks.push_back({"postdrop", mta_check::result::pass, "ok"});
+        f.mta_checks.push_back(
+            {"postfix status", mta_check::result::fail, {verbatim_note("exit 1")}});
+        f.mta_checks.push_back({"postdrop", mta_check::result::pass, {verbatim_note("ok")}});
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_failed);
         CHECK(r.steps.back().name == "postdrop");  // later checks are still shown
