@@ -364,3 +364,28 @@ TEST_CASE("php-mail JSON and text") {
     CHECK(ok_json.find("\\x1B[31mexec") != std::string::npos);
     CHECK(ok_json.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("zh: the step details are Chinese; paths and modes stay as they are") {
+    php_mail_facts f;
+    f.settings = plain_settings("/usr/sbin/sendmail -t -i", "exec,system");
+    f.program = good_program();
+    f.program->executable = false;
+    f.program->mode = 0644;
+    const auto zh = render_php_mail_text(judge_php_mail(f), language::zh);
+    CHECK(zh.find("mail 不在 exec,system 之中") != std::string::npos);
+    CHECK(zh.find("没有执行权限：权限 0644，所有者 root (0)，属组 root (0)；检查时的身份为 "
+                  "www-data (33)") != std::string::npos);
+    for (const char* english : {"not executable", "mode 0644", "checked as", "is not among"}) {
+        CAPTURE(english);
+        CHECK(zh.find(english) == std::string::npos);
+    }
+
+    f.settings = plain_settings("/usr/sbin/sendmail -t | tee /tmp/log");
+    const auto complex = judge_php_mail(f);
+    CHECK(complex.steps.back().detail(language::en) ==
+          "/usr/sbin/sendmail -t | tee /tmp/log: too complex to judge, check it by hand; it uses "
+          "the shell syntax '|'");
+    CHECK(complex.steps.back().detail(language::zh) ==
+          "/usr/sbin/sendmail -t | tee /tmp/log：过于复杂，无法自动判断，请手动检查；使用了 shell "
+          "语法“|”");
+}
