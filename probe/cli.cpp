@@ -946,6 +946,7 @@ struct php_mail_options_cli {
     CLI::Option* php_ini = nullptr;
     CLI::Option* php = nullptr;
     CLI::Option* send_to = nullptr;
+    CLI::Option* from = nullptr;
     CLI::Option* format = nullptr;
     CLI::Option* lang = nullptr;
 };
@@ -956,13 +957,15 @@ php_mail_options_cli add_php_mail_command(CLI::App& root) {
         "php-mail",
         "Check PHP mail() on this machine (WHMCS \"Could not instantiate mail function\"): "
         "disable_functions, sendmail_path, the sendmail program and the mail server behind it. "
-        "Sends nothing.");
+        "Sends nothing unless --send-to is given.");
     o.app = app;
     app->allow_extras(true);
     app->footer(
         "Settings come from `php -i` (with -c PATH when --php-ini is given); without PHP, from\n"
-        "the php.ini given with --php-ini. Exit code: 0 ok, 1 part could not be judged, 2 a\n"
-        "cause found, 3 could not run.");
+        "the php.ini given with --php-ini. With --send-to, one labelled test message goes out\n"
+        "the way WHMCS's \"PHP Mail\" sends it: PHP's own mail() when PHP is installed, else\n"
+        "sendmail_path with the message on its stdin; only when no check failed. Exit code:\n"
+        "0 ok, 1 part could not be judged, 2 a cause found, 3 could not run.");
     const auto value = [app](const char* name, const char* type, const char* description) {
         return app->add_option(name)
             ->description(description)
@@ -972,7 +975,8 @@ php_mail_options_cli add_php_mail_command(CLI::App& root) {
     o.php_ini =
         value("--php-ini", "PATH", "the php.ini WHMCS uses (php-fpm's may differ from the CLI's)");
     o.php = value("--php", "BINARY", "the PHP command line program (default php in PATH)");
-    o.send_to = value("--send-to", "ADDR", "send a real test message (not available yet)");
+    o.send_to = value("--send-to", "ADDR", "send one real, labelled test message to ADDR");
+    o.from = value("--from", "ADDR", "the test message's From address (with --send-to)");
     o.format = value("--format", "FMT", "text|json (default text)");
     o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)");
     return o;
@@ -986,12 +990,22 @@ cli_result build_php_mail(const php_mail_options_cli& o, const cli_environment& 
         }
         return fail("php-mail takes no arguments, only options (see smtp-probe php-mail --help)");
     }
-    if (is_set(o.send_to)) {
-        return fail(
-            "--send-to is not available yet: php-mail only checks, it sends nothing; to send a "
-            "test message use the \"Send Test Email\" button in WHMCS's mail settings");
-    }
     php_mail_command cmd;
+    if (const auto to = given(o.send_to)) {
+        if (auto problem = mailbox_problem("--send-to", *to)) {
+            return fail(std::move(*problem));
+        }
+        cmd.send_to = *to;
+    }
+    if (const auto from = given(o.from)) {
+        if (auto problem = mailbox_problem("--from", *from)) {
+            return fail(std::move(*problem));
+        }
+        if (!cmd.send_to) {
+            return fail("--from is the test message's sender and needs --send-to ADDR");
+        }
+        cmd.from = *from;
+    }
     if (const auto path = given(o.php_ini)) {
         if (path->empty()) {
             return fail("--php-ini needs a path to a php.ini file");

@@ -3,6 +3,7 @@
 // now; diagnose, serve later) share one CLI11 app.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <functional>
@@ -47,9 +48,12 @@ struct explain_command {
 
 /// `smtp-probe php-mail`: the local check of PHP mail() (category instantiate_mail).
 struct php_mail_command {
-    std::string php_binary = "php";      ///< --php
-    std::optional<std::string> php_ini;  ///< --php-ini
-    output_options output;               ///< fmt and lang are used
+    std::string php_binary = "php";                 ///< --php
+    std::optional<std::string> php_ini;             ///< --php-ini
+    std::optional<std::string> send_to;             ///< --send-to: one real test message
+    std::optional<std::string> from;                ///< --from: its From header
+    std::chrono::milliseconds send_timeout{30000};  ///< for the sendmail program (or PHP)
+    output_options output;                          ///< fmt and lang are used
 };
 
 /// `smtp-probe diagnose HOST`: every usual port and mode (probe/diagnose.hpp). The request

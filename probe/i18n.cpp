@@ -75,6 +75,10 @@ std::string_view ui_text(ui_string s, language lang) {
     return lang == language::zh ? messages::ui_zh(s) : messages::ui_en(s);
 }
 
+std::string_view php_mail_template(php_mail_text t, language lang) {
+    return lang == language::zh ? messages::php_mail_zh(t) : messages::php_mail_en(t);
+}
+
 std::string_view skip_reason_text(skip_reason r, language lang) {
     const bool zh = lang == language::zh;
     switch (r) {

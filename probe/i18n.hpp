@@ -127,6 +127,57 @@ enum class ui_string {
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);
 
+/// The sentences of the php-mail report (probe/php_mail.hpp). Their values (paths, modes, exit
+/// codes, program output) are passed separately: templates use {0}, {1}, ... in order.
+enum class php_mail_text {
+    none,                   ///< no sentence
+    verbatim,               ///< {0}: a value or program output, shown as it is
+    mail_disabled,          ///< mail is among disable_functions = {0}
+    nothing_disabled,       ///< disable_functions is empty
+    mail_not_disabled,      ///< mail is not among {0}
+    sendmail_path_empty,    ///< sendmail_path is empty
+    sendmail_path_default,  ///< {0} is PHP's compiled-in default
+    too_complex,            ///< {0} cannot be judged; the reason follows
+    split_tilde,
+    split_single_quote,
+    split_expansion_in_quotes,  ///< {0}: $ or `
+    split_double_quote,
+    split_trailing_backslash,
+    split_shell_syntax,  ///< {0}: the character
+    split_assignment,
+    path_error,        ///< {0}: {1} (path, system error text)
+    not_regular_file,  ///< {0}
+    permissions,       ///< mode {0}, owner {1}, group {2}, checked as {3}
+    not_executable,    ///< same values as permissions
+    mta_unknown,
+    postfix_running,
+    postfix_needs_root,
+    postfix_not_running,
+    postdrop_ok,            ///< {0} path, {1} mode, {2} group
+    postdrop_bad,           ///< and {3} the group it needs
+    maildrop_ok,            ///< {0} path, {1} mode, {2} group
+    maildrop_bad,           ///< and {3} the group that must write
+    config_ok,              ///< {0} readable
+    config_missing,         ///< {0} MTA, {1} the files tried
+    process_not_started,    ///< {0} system error text
+    process_timed_out,      ///< {0} milliseconds
+    process_exit,           ///< {0} exit status
+    process_exit_output,    ///< {0} exit status, {1} its output
+    process_signal,         ///< {0} signal number
+    process_signal_output,  ///< {0} signal number, {1} its output
+    send_sent_php,          ///< {0} recipient: mail() returned true
+    send_sent_sendmail,     ///< {0} recipient, {1} sendmail_path: exit 0
+    send_not_sent,          ///< {0} the failed check
+    send_php_false,         ///< mail() returned false
+    send_php_disabled,      ///< PHP has no mail() function
+    send_php_error,         ///< PHP itself stopped with an error
+    send_sendmail_failed,   ///< {0} sendmail_path did not take the message
+    verdict_sent,           ///< {0} recipient: accepted, now check that it arrives
+};
+
+/// The template of a php-mail sentence, with {0}, {1}... for its values.
+[[nodiscard]] std::string_view php_mail_template(php_mail_text t, language lang);
+
 /// Why a phase was skipped, in words.
 [[nodiscard]] std::string_view skip_reason_text(skip_reason r, language lang);
 

@@ -13,6 +13,7 @@ namespace smtp_probe::messages {
 [[nodiscard]] std::string_view phase_en(phase p);
 [[nodiscard]] std::string_view status_en(phase_status s);
 [[nodiscard]] std::string_view ui_en(ui_string s);
+[[nodiscard]] std::string_view php_mail_en(php_mail_text t);
 
 [[nodiscard]] const cause_text& cause_zh(probe_errc e);
 [[nodiscard]] const cause_text& warning_zh(warning_kind w);
@@ -20,5 +21,6 @@ namespace smtp_probe::messages {
 [[nodiscard]] std::string_view phase_zh(phase p);
 [[nodiscard]] std::string_view status_zh(phase_status s);
 [[nodiscard]] std::string_view ui_zh(ui_string s);
+[[nodiscard]] std::string_view php_mail_zh(php_mail_text t);
 
 }  // namespace smtp_probe::messages

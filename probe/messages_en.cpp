@@ -1066,4 +1066,99 @@ std::string_view ui_en(ui_string s) {
 #undef SP_PROVIDER
 #undef SP_MAIL
 
+std::string_view php_mail_en(php_mail_text t) {
+    using p = php_mail_text;
+    switch (t) {
+        case p::none:
+            return "";
+        case p::verbatim:
+            return "{0}";
+        case p::mail_disabled:
+            return "mail is listed in disable_functions = {0}";
+        case p::nothing_disabled:
+            return "nothing disabled";
+        case p::mail_not_disabled:
+            return "mail is not among {0}";
+        case p::sendmail_path_empty:
+            return "sendmail_path is empty, so mail() has no program to run";
+        case p::sendmail_path_default:
+            return "{0} (PHP's default)";
+        case p::too_complex:
+            return "{0}: too complex to judge, check it by hand";
+        case p::split_tilde:
+            return "it starts with ~, which the shell expands";
+        case p::split_single_quote:
+            return "a single quote is not closed";
+        case p::split_expansion_in_quotes:
+            return "it uses {0} inside double quotes";
+        case p::split_double_quote:
+            return "a double quote is not closed";
+        case p::split_trailing_backslash:
+            return "it ends in a backslash";
+        case p::split_shell_syntax:
+            return "it uses the shell syntax '{0}'";
+        case p::split_assignment:
+            return "it starts with a variable assignment";
+        case p::path_error:
+            return "{0}: {1}";
+        case p::not_regular_file:
+            return "{0} is not a regular file";
+        case p::permissions:
+            return "mode {0}, owner {1}, group {2}; checked as {3}";
+        case p::not_executable:
+            return "not executable: mode {0}, owner {1}, group {2}; checked as {3}";
+        case p::mta_unknown:
+            return "the program behind sendmail_path is not Exim, Postfix, msmtp or ssmtp; its "
+                   "service was not checked";
+        case p::postfix_running:
+            return "running";
+        case p::postfix_needs_root:
+            return "needs root; run smtp-probe php-mail as root to check the service";
+        case p::postfix_not_running:
+            return "Postfix is not running, or not configured";
+        case p::postdrop_ok:
+        case p::maildrop_ok:
+            return "{0} mode {1}, group {2}";
+        case p::postdrop_bad:
+            return "{0} mode {1}, group {2}; needs setgid, group {3}, executable by all";
+        case p::maildrop_bad:
+            return "{0} mode {1}, group {2}; needs to be group-writable by {3}";
+        case p::config_ok:
+            return "{0} is readable";
+        case p::config_missing:
+            return "no readable {0} configuration: {1}";
+        case p::process_not_started:
+            return "could not start: {0}";
+        case p::process_timed_out:
+            return "no result after {0} ms; killed";
+        case p::process_exit:
+            return "exit {0}";
+        case p::process_exit_output:
+            return "exit {0}: {1}";
+        case p::process_signal:
+            return "killed by signal {0}";
+        case p::process_signal_output:
+            return "killed by signal {0}: {1}";
+        case p::send_sent_php:
+            return "mail() returned true: the test message to {0} was handed to the sendmail "
+                   "program";
+        case p::send_sent_sendmail:
+            return "{1} took the test message to {0} and exited 0";
+        case p::send_not_sent:
+            return "not sent, because the check {0} failed and mail() would fail the same way";
+        case p::send_php_false:
+            return "mail() returned false";
+        case p::send_php_disabled:
+            return "PHP has no mail() function: it is disabled";
+        case p::send_php_error:
+            return "PHP stopped with an error before mail() returned";
+        case p::send_sendmail_failed:
+            return "{0} did not take the test message";
+        case p::verdict_sent:
+            return "PHP mail() works: the sendmail program accepted the test message to {0}; check "
+                   "that it arrives (spam folder included)";
+    }
+    return "?";
+}
+
 }  // namespace smtp_probe::messages

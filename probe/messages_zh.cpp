@@ -985,4 +985,98 @@ std::string_view ui_zh(ui_string s) {
 #undef SP_PROVIDER
 #undef SP_MAIL
 
+std::string_view php_mail_zh(php_mail_text t) {
+    using p = php_mail_text;
+    switch (t) {
+        case p::none:
+            return "";
+        case p::verbatim:
+            return "{0}";
+        case p::mail_disabled:
+            return "disable_functions = {0} 中包含 mail";
+        case p::nothing_disabled:
+            return "未禁用任何函数";
+        case p::mail_not_disabled:
+            return "mail 不在 {0} 之中";
+        case p::sendmail_path_empty:
+            return "sendmail_path 为空，mail() 没有可以运行的程序";
+        case p::sendmail_path_default:
+            return "{0}（PHP 的默认值）";
+        case p::too_complex:
+            return "{0}：过于复杂，无法自动判断，请手动检查";
+        case p::split_tilde:
+            return "以 ~ 开头，shell 会将其展开";
+        case p::split_single_quote:
+            return "单引号没有闭合";
+        case p::split_expansion_in_quotes:
+            return "双引号内使用了 {0}";
+        case p::split_double_quote:
+            return "双引号没有闭合";
+        case p::split_trailing_backslash:
+            return "以反斜杠结尾";
+        case p::split_shell_syntax:
+            return "使用了 shell 语法“{0}”";
+        case p::split_assignment:
+            return "以变量赋值开头";
+        case p::path_error:
+            return "{0}：{1}";
+        case p::not_regular_file:
+            return "{0} 不是普通文件";
+        case p::permissions:
+            return "权限 {0}，所有者 {1}，属组 {2}；检查时的身份为 {3}";
+        case p::not_executable:
+            return "没有执行权限：权限 {0}，所有者 {1}，属组 {2}；检查时的身份为 {3}";
+        case p::mta_unknown:
+            return "sendmail_path 所指的程序不是 Exim、Postfix、msmtp 或 ssmtp，因此没有检查其邮件"
+                   "服务";
+        case p::postfix_running:
+            return "正在运行";
+        case p::postfix_needs_root:
+            return "需要 root 权限；以 root 身份运行 smtp-probe php-mail 才能检查该服务";
+        case p::postfix_not_running:
+            return "Postfix 没有运行，或尚未配置";
+        case p::postdrop_ok:
+        case p::maildrop_ok:
+            return "{0} 权限 {1}，属组 {2}";
+        case p::postdrop_bad:
+            return "{0} 权限 {1}，属组 {2}；应设置 setgid、属组为 {3}，并允许所有用户执行";
+        case p::maildrop_bad:
+            return "{0} 权限 {1}，属组 {2}；属组 {3} 应对其有写权限";
+        case p::config_ok:
+            return "{0} 可以读取";
+        case p::config_missing:
+            return "找不到可读取的 {0} 配置文件：{1}";
+        case p::process_not_started:
+            return "无法启动：{0}";
+        case p::process_timed_out:
+            return "{0} 毫秒内没有结果，已强制结束";
+        case p::process_exit:
+            return "退出码 {0}";
+        case p::process_exit_output:
+            return "退出码 {0}：{1}";
+        case p::process_signal:
+            return "被信号 {0} 终止";
+        case p::process_signal_output:
+            return "被信号 {0} 终止：{1}";
+        case p::send_sent_php:
+            return "mail() 返回 true：发往 {0} 的测试邮件已交给 sendmail 程序";
+        case p::send_sent_sendmail:
+            return "{1} 接收了发往 {0} 的测试邮件，退出码为 0";
+        case p::send_not_sent:
+            return "没有发送：检查项 {0} 未通过，mail() 也会因同样的原因失败";
+        case p::send_php_false:
+            return "mail() 返回 false";
+        case p::send_php_disabled:
+            return "PHP 中没有 mail() 函数：它已被禁用";
+        case p::send_php_error:
+            return "PHP 在 mail() 返回之前因错误中止";
+        case p::send_sendmail_failed:
+            return "{0} 没有接收测试邮件";
+        case p::verdict_sent:
+            return "PHP mail() 可用：sendmail 程序已接收发往 {0} 的测试邮件；请确认邮件确实送达（也"
+                   "看看垃圾邮件文件夹）";
+    }
+    return "?";
+}
+
 }  // namespace smtp_probe::messages

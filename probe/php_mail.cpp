@@ -2,6 +2,7 @@
 
 #include "net/ascii.hpp"
 
+#include <fmt/args.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "checks/test_message.hpp"
 #include "net/sanitize.hpp"
 
 namespace smtp_probe {
@@ -204,14 +206,14 @@ bool mail_is_disabled(std::string_view list) {
 
 sendmail_command split_sendmail_path(std::string_view text) {
     sendmail_command cmd;
-    const auto too_complex = [&cmd](std::string why) {
+    const auto too_complex = [&cmd](php_mail_text why, std::vector<std::string> values = {}) {
         cmd.argv.clear();
-        cmd.problem = std::move(why);
+        cmd.problem = {why, std::move(values)};
         return cmd;
     };
     text = trim(text);
     if (!text.empty() && text.front() == '~') {
-        return too_complex("it starts with ~, which the shell expands");
+        return too_complex(php_mail_text::split_tilde);
     }
     std::string word;
     bool in_word = false;
@@ -229,7 +231,7 @@ sendmail_command split_sendmail_path(std::string_view text) {
         if (c == '\'') {
             const auto close = text.find('\'', i + 1);
             if (close == std::string_view::npos) {
-                return too_complex("a single quote is not closed");
+                return too_complex(php_mail_text::split_single_quote);
             }
             word += text.substr(i + 1, close - i - 1);
             i = close;
@@ -237,7 +239,8 @@ sendmail_command split_sendmail_path(std::string_view text) {
             ++i;
             for (; i < text.size() && text[i] != '"'; ++i) {
                 if (text[i] == '$' || text[i] == '`') {
-                    return too_complex(fmt::format("it uses {} inside double quotes", text[i]));
+                    return too_complex(php_mail_text::split_expansion_in_quotes,
+                                       {std::string(1, text[i])});
                 }
                 if (text[i] == '\\' && i + 1 < text.size() &&
                     std::string_view("\"\\$`").find(text[i + 1]) != std::string_view::npos) {
@@ -246,16 +249,16 @@ sendmail_command split_sendmail_path(std::string_view text) {
                 word += text[i];
             }
             if (i >= text.size()) {
-                return too_complex("a double quote is not closed");
+                return too_complex(php_mail_text::split_double_quote);
             }
         } else if (c == '\\') {
             if (i + 1 >= text.size()) {
-                return too_complex("it ends in a backslash");
+                return too_complex(php_mail_text::split_trailing_backslash);
             }
             word += text[++i];
         } else if (shell_special(c)) {
-            return too_complex(fmt::format("it uses the shell syntax '{}'",
-                                           c == '\n' ? std::string("\\n") : std::string(1, c)));
+            return too_complex(php_mail_text::split_shell_syntax,
+                               {c == '\n' ? std::string("\\n") : std::string(1, c)});
         } else {
             word += c;
         }
@@ -265,7 +268,7 @@ sendmail_command split_sendmail_path(std::string_view text) {
     }
     // VAR=value before the program is a shell assignment.
     if (!cmd.argv.empty() && cmd.argv.front().find('=') != std::string::npos) {
-        return too_complex("it starts with a variable assignment");
+        return too_complex(php_mail_text::split_assignment);
     }
     return cmd;
 }
@@ -339,80 +342,104 @@ std::string_view step_status_id(php_mail_step::status s) {
     return "skip";
 }
 
+php_mail_note verbatim_note(std::string text) {
+    return {php_mail_text::verbatim, {std::move(text)}};
+}
+
+std::string render_notes(const std::vector<php_mail_note>& notes, language lang) {
+    std::string out;
+    for (const auto& note : notes) {
+        if (note.empty()) {
+            continue;
+        }
+        fmt::dynamic_format_arg_store<fmt::format_context> args;
+        for (const auto& v : note.values) {
+            args.push_back(sanitize_for_display(v, 400));
+        }
+        if (!out.empty()) {
+            out += lang == language::zh ? "；" : "; ";
+        }
+        try {
+            out += fmt::vformat(php_mail_template(note.key, lang), args);
+        } catch (const fmt::format_error&) {
+            out += "?";  // a template that wants more values than given: a bug, not a crash
+        }
+    }
+    return out;
+}
+
+std::string php_mail_step::detail(language lang) const {
+    return render_notes(notes, lang);
+}
+
 php_mail_report judge_php_mail(const php_mail_facts& facts) {
     using st = php_mail_step::status;
+    using t = php_mail_text;
     php_mail_report r;
     r.settings = facts.settings;
-    const auto add = [&r](std::string name, st s, std::string detail) {
-        r.steps.push_back({std::move(name), s, std::move(detail)});
+    const auto add = [&r](std::string name, st s, std::vector<php_mail_note> notes) {
+        r.steps.push_back({std::move(name), s, std::move(notes)});
     };
-    const auto fail = [&](std::string name, probe_errc cause, std::string detail) {
-        add(std::move(name), st::fail, std::move(detail));
+    const auto fail = [&](std::string name, probe_errc cause, std::vector<php_mail_note> notes) {
+        add(std::move(name), st::fail, std::move(notes));
         if (!r.cause) {
             r.cause = cause;
         }
     };
     const auto& s = facts.settings;
-    const auto disabled_shown = sanitize_for_display(s.disable_functions, 300);
 
     if (mail_is_disabled(s.disable_functions)) {
         fail("disable_functions", probe_errc::mail_disabled,
-             fmt::format("mail is listed in disable_functions = {}", disabled_shown));
+             {{t::mail_disabled, {s.disable_functions}}});
     } else {
         add("disable_functions", st::pass,
-            s.disable_functions.empty() ? std::string("nothing disabled")
-                                        : fmt::format("mail is not among {}", disabled_shown));
+            {s.disable_functions.empty()
+                 ? php_mail_note{t::nothing_disabled, {}}
+                 : php_mail_note{t::mail_not_disabled, {s.disable_functions}}});
     }
 
-    const auto path_shown = sanitize_for_display(s.sendmail_path, 300);
     const auto command = split_sendmail_path(s.sendmail_path);
     if (trim(s.sendmail_path).empty()) {
-        fail("sendmail_path", probe_errc::sendmail_missing,
-             "sendmail_path is empty, so mail() has no program to run");
+        fail("sendmail_path", probe_errc::sendmail_missing, {{t::sendmail_path_empty, {}}});
         return r;
     }
     if (!command.problem.empty()) {
-        add("sendmail_path", st::warn,
-            fmt::format("{}: too complex to judge ({}); check it by hand", path_shown,
-                        command.problem));
+        add("sendmail_path", st::warn, {{t::too_complex, {s.sendmail_path}}, command.problem});
         r.warned = true;
         return r;
     }
     add("sendmail_path", st::pass,
-        fmt::format("{}{}", path_shown, s.sendmail_path_defaulted ? " (PHP's default)" : ""));
+        {s.sendmail_path_defaulted ? php_mail_note{t::sendmail_path_default, {s.sendmail_path}}
+                                   : verbatim_note(s.sendmail_path)});
 
     if (!facts.program) {
         return r;
     }
     const auto& p = *facts.program;
-    const auto prog = sanitize_for_display(p.path, 300);
     if (p.stat_errno != 0 || !p.regular) {
-        fail("sendmail_exists", probe_errc::sendmail_missing,
-             p.stat_errno != 0 ? fmt::format("{}: {}", prog, std::strerror(p.stat_errno))
-                               : fmt::format("{} is not a regular file", prog));
+        fail(
+            "sendmail_exists", probe_errc::sendmail_missing,
+            {p.stat_errno != 0 ? php_mail_note{t::path_error, {p.path, std::strerror(p.stat_errno)}}
+                               : php_mail_note{t::not_regular_file, {p.path}}});
         return r;
     }
-    const auto resolved = p.resolved != p.path
-                              ? fmt::format(" -> {}", sanitize_for_display(p.resolved, 300))
-                              : std::string();
-    add("sendmail_exists", st::pass, fmt::format("{}{}", prog, resolved));
-    const auto perms = fmt::format("mode {:04o}, owner {}, group {}; checked as {}", p.mode,
-                                   p.owner, p.group, p.user);
+    add("sendmail_exists", st::pass,
+        {verbatim_note(p.resolved != p.path ? fmt::format("{} -> {}", p.path, p.resolved)
+                                            : p.path)});
+    std::vector<std::string> perms{fmt::format("{:04o}", p.mode), p.owner, p.group, p.user};
     if (!p.executable) {
         fail("sendmail_executable", probe_errc::sendmail_not_executable,
-             fmt::format("not executable: {}", perms));
+             {{t::not_executable, std::move(perms)}});
         return r;
     }
-    add("sendmail_executable", st::pass, perms);
+    add("sendmail_executable", st::pass, {{t::permissions, std::move(perms)}});
 
     if (facts.mta == mta_kind::unknown) {
-        add("mta", st::warn,
-            "the program behind sendmail_path is not Exim, Postfix, msmtp or ssmtp; its "
-            "service was not checked");
+        add("mta", st::warn, {{t::mta_unknown, {}}});
         r.warned = true;
         return r;
     }
-    add("mta", st::pass, std::string(mta_name(facts.mta)));
+    add("mta", st::pass, {verbatim_note(std::string(mta_name(facts.mta)))});
     for (const auto& c : facts.mta_checks) {
         switch (c.outcome) {
             case mta_check::result::pass:
@@ -427,6 +454,87 @@ php_mail_report judge_php_mail(const php_mail_facts& facts) {
         }
     }
     return r;
+}
+
+std::string_view send_method_id(php_mail_send::method m) {
+    return m == php_mail_send::method::php ? "php" : "sendmail_path";
+}
+
+std::string_view send_outcome_id(php_mail_send::outcome o) {
+    switch (o) {
+        case php_mail_send::outcome::sent:
+            return "sent";
+        case php_mail_send::outcome::failed:
+            return "failed";
+        case php_mail_send::outcome::not_sent:
+            break;
+    }
+    return "not_sent";
+}
+
+std::optional<std::string> send_blocker(const php_mail_report& report) {
+    for (const auto& step : report.steps) {
+        if (step.state == php_mail_step::status::fail) {
+            return step.name;
+        }
+    }
+    return std::nullopt;
+}
+
+void record_send(php_mail_report& report, php_mail_send send) {
+    using st = php_mail_step::status;
+    const auto state = send.result == php_mail_send::outcome::sent     ? st::pass
+                       : send.result == php_mail_send::outcome::failed ? st::fail
+                                                                       : st::skip;
+    report.steps.push_back({"send", state, send.detail});
+    if (send.result == php_mail_send::outcome::failed) {
+        report.cause = report.cause.value_or(send.cause.value_or(probe_errc::sendmail_failed));
+    } else if (send.result == php_mail_send::outcome::sent) {
+        report.warned = false;
+    }
+    report.send = std::move(send);
+}
+
+php_mail_message build_php_test_message(const std::string& to,
+                                        const std::optional<std::string>& from,
+                                        std::int64_t now_utc) {
+    php_mail_message m;
+    m.to = to;
+    m.subject = "smtp-probe test message (PHP mail)";
+    if (from) {
+        m.headers.push_back("From: " + *from);
+    }
+    m.headers.push_back("Date: " + rfc5322_date(now_utc));
+    m.headers.push_back("Auto-Submitted: auto-generated");
+    m.headers.push_back("X-Mailer: smtp-probe php-mail");
+    m.headers.push_back("MIME-Version: 1.0");
+    m.headers.push_back("Content-Type: text/plain; charset=UTF-8");
+    m.headers.push_back("Content-Transfer-Encoding: 8bit");
+    m.body =
+        "This message was sent by smtp-probe php-mail, on request, through PHP's mail() settings\n"
+        "on this server (WHMCS Mail Provider \"PHP Mail\"). No reply is needed.\n"
+        "\n"
+        "这是 smtp-probe php-mail 按要求通过本机 PHP mail() 设置发送的测试邮件（WHMCS 邮件提供者\n"
+        "“PHP Mail”）。无需回复。\n";
+    return m;
+}
+
+std::string sendmail_input(const php_mail_message& m) {
+    std::string out = fmt::format("To: {}\nSubject: {}\n", m.to, m.subject);
+    for (const auto& h : m.headers) {
+        out += h;
+        out += '\n';
+    }
+    out += '\n';
+    out += m.body;
+    out += '\n';
+    return out;
+}
+
+std::string_view php_send_code() {
+    return "if (!function_exists('mail')) { fwrite(STDERR, \"mail() is not defined\\n\"); "
+           "exit(3); } "
+           "exit(mail($argv[1], $argv[2], $argv[3], $argv[4]) ? 0 : 1);";
 }
 
 int php_mail_exit_code(const php_mail_report& report) {
@@ -447,12 +555,39 @@ boost::json::object php_mail_json(const php_mail_report& report) {
         boost::json::object c;
         c["name"] = step.name;
         c["status"] = step_status_id(step.state);
-        c["detail"] = sanitize_for_display(step.detail);
+        c["detail"] = sanitize_for_display(step.detail(language::en));
         checks.push_back(std::move(c));
     }
     boost::json::object out;
     out["php"] = std::move(php);
     out["checks"] = std::move(checks);
+    if (report.send) {
+        const auto& s = *report.send;
+        boost::json::object send;
+        send["to"] = sanitize_for_display(s.to);
+        if (s.from) {
+            send["from"] = sanitize_for_display(*s.from);
+        } else {
+            send["from"] = nullptr;
+        }
+        send["via"] = send_method_id(s.via);
+        send["status"] = send_outcome_id(s.result);
+        if (s.exit_code) {
+            send["exit_code"] = *s.exit_code;
+        } else {
+            send["exit_code"] = nullptr;
+        }
+        if (s.signal) {
+            send["signal"] = *s.signal;
+        } else {
+            send["signal"] = nullptr;
+        }
+        send["timed_out"] = s.timed_out;
+        send["detail"] = sanitize_for_display(render_notes(s.detail, language::en));
+        out["send"] = std::move(send);
+    } else {
+        out["send"] = nullptr;
+    }
     out["ok"] = report.ok();
     out["category"] =
         category_id(report.ok() ? failure_category::ok : failure_category::instantiate_mail);
@@ -487,10 +622,15 @@ std::string render_php_mail_text(const php_mail_report& report, language lang) {
                 mark = "–";
                 break;
         }
-        out += fmt::format("  {} {:<22} {}\n", mark, step.name, sanitize_for_display(step.detail));
+        out += fmt::format("  {} {:<22} {}\n", mark, step.name, step.detail(lang));
     }
     out += '\n';
     if (report.ok()) {
+        if (report.send && report.send->result == php_mail_send::outcome::sent) {
+            out += fmt::format(
+                "✓ {}\n", render_notes({{php_mail_text::verdict_sent, {report.send->to}}}, lang));
+            return out;
+        }
         out += report.warned ? (zh ? "! 未发现问题，但有部分无法判断\n"
                                    : "! No problem found, but part could not be judged\n")
                              : (zh ? "✓ 通过\n" : "✓ PHP mail() should work\n");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,22 @@ namespace smtp_probe {
 
 /// PHP's compiled-in default when php.ini does not set sendmail_path.
 inline constexpr std::string_view php_default_sendmail_path = "/usr/sbin/sendmail -t -i";
+
+/// One sentence of the report: a catalogue key (probe/i18n.hpp) and its values, so that the text
+/// report says it in the reader's language while paths and program output stay as they are.
+struct php_mail_note {
+    php_mail_text key = php_mail_text::none;
+    std::vector<std::string> values;
+
+    [[nodiscard]] bool empty() const { return key == php_mail_text::none; }
+    friend bool operator==(const php_mail_note&, const php_mail_note&) = default;
+};
+
+/// A value shown as it is (program output, a program name).
+[[nodiscard]] php_mail_note verbatim_note(std::string text);
+
+/// The notes in `lang`, joined with "; " (zh: "；"); each value sanitised for display.
+[[nodiscard]] std::string render_notes(const std::vector<php_mail_note>& notes, language lang);
 
 /// The two directives that decide whether mail() can work.
 struct php_mail_settings {
@@ -55,7 +72,7 @@ struct php_mail_settings {
 /// (), a leading ~) makes it too complex to judge: then `problem` says why and argv is empty.
 struct sendmail_command {
     std::vector<std::string> argv;
-    std::string problem;
+    php_mail_note problem;
 };
 [[nodiscard]] sendmail_command split_sendmail_path(std::string_view sendmail_path);
 
@@ -85,7 +102,7 @@ struct sendmail_file_facts {
 struct mta_check {
     std::string name;  ///< "exim -bV", "postfix status", ...
     enum class result { pass, fail, skip } outcome = result::pass;
-    std::string detail;  ///< the evidence, already sanitised
+    std::vector<php_mail_note> detail;  ///< the evidence
 };
 
 /// Everything collected; judge_php_mail() turns it into the report.
@@ -98,17 +115,36 @@ struct php_mail_facts {
 
 struct php_mail_step {
     std::string name;  ///< disable_functions, sendmail_path, sendmail_exists, sendmail_executable,
-                       ///< mta, then the mta_checks by their names
+                       ///< mta, then the mta_checks by their names; last "send" with --send-to
     enum class status { pass, fail, warn, skip } state = status::pass;
-    std::string detail;
+    std::vector<php_mail_note> notes;
+
+    /// The notes in `lang` (English for JSON).
+    [[nodiscard]] std::string detail(language lang = language::en) const;
 };
 [[nodiscard]] std::string_view step_status_id(php_mail_step::status s);
+
+/// The one real test message of --send-to, and how it went.
+struct php_mail_send {
+    std::string to;
+    std::optional<std::string> from;
+    enum class method { php, sendmail_path } via = method::php;
+    enum class outcome { sent, failed, not_sent } result = outcome::not_sent;
+    std::optional<int> exit_code;     ///< of php, or of the sendmail_path command
+    std::optional<int> signal;        ///< killed by this signal
+    bool timed_out = false;           ///< killed at the timeout
+    std::optional<probe_errc> cause;  ///< failed: why (sendmail_failed, mail_disabled)
+    std::vector<php_mail_note> detail;
+};
+[[nodiscard]] std::string_view send_method_id(php_mail_send::method m);
+[[nodiscard]] std::string_view send_outcome_id(php_mail_send::outcome o);
 
 struct php_mail_report {
     php_mail_settings settings;
     std::vector<php_mail_step> steps;
-    std::optional<probe_errc> cause;  ///< the first failing step's cause
-    bool warned = false;              ///< something could not be judged
+    std::optional<php_mail_send> send;  ///< --send-to was given
+    std::optional<probe_errc> cause;    ///< the first failing step's cause
+    bool warned = false;                ///< something could not be judged
 
     [[nodiscard]] bool ok() const { return !cause.has_value(); }
 };
@@ -117,6 +153,40 @@ struct php_mail_report {
 /// failure names the cause (mail_disabled, sendmail_missing, sendmail_not_executable,
 /// sendmail_failed).
 [[nodiscard]] php_mail_report judge_php_mail(const php_mail_facts& facts);
+
+/// The name of the failed step that makes sending pointless (mail() would fail the same way), or
+/// nullopt when nothing stands in the way.
+[[nodiscard]] std::optional<std::string> send_blocker(const php_mail_report& report);
+
+/// Adds the test message's outcome as the last step, "send". A failed send names the cause; an
+/// accepted one answers what the checks could not judge, so it clears `warned`.
+void record_send(php_mail_report& report, php_mail_send send);
+
+/// The test message, as the arguments of PHP's mail($to, $subject, $message, $headers).
+struct php_mail_message {
+    std::string to;
+    std::string subject;
+    std::vector<std::string> headers;  ///< "Name: value", without line ends
+    std::string body;                  ///< LF line ends
+};
+
+/// A clearly labelled test: a subject and body that say so, Auto-Submitted: auto-generated
+/// (RFC 3834: no auto-reply), From when given, Date (RFC 5322 section 3.3).
+[[nodiscard]] php_mail_message build_php_test_message(const std::string& to,
+                                                      const std::optional<std::string>& from,
+                                                      std::int64_t now_utc);
+
+/// What PHP's mail() writes on the sendmail program's stdin: "To: ...", "Subject: ...", the
+/// headers, a blank line, the body; LF line ends, as PHP 7 does (PHP 8 uses CRLF unless
+/// mail.mixed_lf_and_crlf is on; sendmail programs take both).
+[[nodiscard]] std::string sendmail_input(const php_mail_message& message);
+
+/// The code given to `php -r`: calls mail() with $argv[1..4] (to, subject, body, headers) and
+/// exits 0 when it returned true, 1 when false, 3 when PHP has no mail() (disable_functions).
+/// The values arrive as arguments, never inside the code.
+[[nodiscard]] std::string_view php_send_code();
+inline constexpr int php_send_exit_false = 1;
+inline constexpr int php_send_exit_disabled = 3;
 
 /// 0 ok, 1 ok but something could not be judged, 2 a cause found.
 [[nodiscard]] int php_mail_exit_code(const php_mail_report& report);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
@@ -16,6 +17,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <ostream>
 
@@ -117,9 +119,9 @@ void check_exim(const std::string& program, milliseconds timeout, std::vector<mt
     const auto r = run_process({program, "-bV"}, timeout, std::size_t{64} * 1024);
     const auto first = r.out.substr(0, r.out.find('\n'));
     if (r.spawn_errno == 0 && r.exited && r.exit_code == 0 && first.rfind("Exim version", 0) == 0) {
-        out.push_back({"exim -bV", mta_check::result::pass, sanitize_for_display(first, 200)});
+        out.push_back({"exim -bV", mta_check::result::pass, {verbatim_note(first)}});
     } else {
-        out.push_back({"exim -bV", mta_check::result::fail, describe_process_failure(r, timeout)});
+        out.push_back({"exim -bV", mta_check::result::fail, {process_failure_note(r, timeout)}});
     }
 }
 
@@ -128,16 +130,18 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
         postconf(dirname_of(resolved), "command_directory", dirname_of(resolved).c_str(), timeout);
     const auto r = run_process({dir + "/postfix", "status"}, timeout, std::size_t{64} * 1024);
     if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
-        out.push_back({"postfix status", mta_check::result::pass,
-                       first_lines(r.err + r.out, 1).empty() ? std::string("running")
-                                                             : first_lines(r.err + r.out, 1)});
+        const auto said = first_lines(r.err + r.out, 1);
+        out.push_back({"postfix status",
+                       mta_check::result::pass,
+                       {said.empty() ? php_mail_note{php_mail_text::postfix_running, {}}
+                                     : verbatim_note(said)}});
     } else if (::geteuid() != 0 && (r.err + r.out).find("superuser") != std::string::npos) {
-        out.push_back({"postfix status", mta_check::result::skip,
-                       "needs root; run smtp-probe php-mail as root to check the service"});
+        out.push_back(
+            {"postfix status", mta_check::result::skip, {{php_mail_text::postfix_needs_root, {}}}});
     } else {
-        auto detail = describe_process_failure(r, timeout);
+        std::vector<php_mail_note> detail{process_failure_note(r, timeout)};
         if (r.exited && r.exit_code == 1 && r.err.empty()) {
-            detail += " (Postfix is not running, or not configured)";
+            detail.push_back({php_mail_text::postfix_not_running, {}});
         }
         out.push_back({"postfix status", mta_check::result::fail, std::move(detail)});
     }
@@ -146,34 +150,40 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
     const auto postdrop = dir + "/postdrop";
     struct stat st {};
     if (::stat(postdrop.c_str(), &st) != 0) {
-        out.push_back(
-            {"postdrop", mta_check::result::fail,
-             fmt::format("{}: {}", sanitize_for_display(postdrop), std::strerror(errno))});
+        out.push_back({"postdrop",
+                       mta_check::result::fail,
+                       {{php_mail_text::path_error, {postdrop, std::strerror(errno)}}}});
     } else {
         const bool ok = (st.st_mode & S_ISGID) != 0 && plain_group_name(st.st_gid) == group &&
                         (st.st_mode & S_IXOTH) != 0;
-        out.push_back({"postdrop", ok ? mta_check::result::pass : mta_check::result::fail,
-                       fmt::format("{} mode {:04o}, group {}{}", sanitize_for_display(postdrop),
-                                   st.st_mode & 07777, group_name(st.st_gid),
-                                   ok ? std::string()
-                                      : fmt::format("; needs setgid, group {}, executable by all",
-                                                    sanitize_for_display(group)))});
+        std::vector<std::string> values{postdrop, fmt::format("{:04o}", st.st_mode & 07777),
+                                        group_name(st.st_gid)};
+        if (!ok) {
+            values.push_back(group);
+        }
+        out.push_back(
+            {"postdrop",
+             ok ? mta_check::result::pass : mta_check::result::fail,
+             {{ok ? php_mail_text::postdrop_ok : php_mail_text::postdrop_bad, std::move(values)}}});
     }
     const auto maildrop =
         postconf(dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop";
     if (::stat(maildrop.c_str(), &st) != 0) {
-        out.push_back(
-            {"maildrop", mta_check::result::fail,
-             fmt::format("{}: {}", sanitize_for_display(maildrop), std::strerror(errno))});
+        out.push_back({"maildrop",
+                       mta_check::result::fail,
+                       {{php_mail_text::path_error, {maildrop, std::strerror(errno)}}}});
     } else {
         const bool ok = S_ISDIR(st.st_mode) && plain_group_name(st.st_gid) == group &&
                         (st.st_mode & S_IWGRP) != 0;
-        out.push_back({"maildrop", ok ? mta_check::result::pass : mta_check::result::fail,
-                       fmt::format("{} mode {:04o}, group {}{}", sanitize_for_display(maildrop),
-                                   st.st_mode & 07777, group_name(st.st_gid),
-                                   ok ? std::string()
-                                      : fmt::format("; needs to be group-writable by {}",
-                                                    sanitize_for_display(group)))});
+        std::vector<std::string> values{maildrop, fmt::format("{:04o}", st.st_mode & 07777),
+                                        group_name(st.st_gid)};
+        if (!ok) {
+            values.push_back(group);
+        }
+        out.push_back(
+            {"maildrop",
+             ok ? mta_check::result::pass : mta_check::result::fail,
+             {{ok ? php_mail_text::maildrop_ok : php_mail_text::maildrop_bad, std::move(values)}}});
     }
 }
 
@@ -202,24 +212,24 @@ void check_config(mta_kind kind, const std::vector<std::string>& argv,
     }
     for (const auto& c : candidates) {
         if (readable_file(c)) {
-            out.push_back({"config", mta_check::result::pass,
-                           fmt::format("{} is readable", sanitize_for_display(c))});
+            out.push_back({"config", mta_check::result::pass, {{php_mail_text::config_ok, {c}}}});
             return;
         }
     }
     std::string names;
     for (const auto& c : candidates) {
         names += names.empty() ? "" : ", ";
-        names += sanitize_for_display(c);
+        names += c;
     }
-    out.push_back({"config", mta_check::result::fail,
-                   fmt::format("no readable {} configuration: {}", mta_name(kind), names)});
+    out.push_back({"config",
+                   mta_check::result::fail,
+                   {{php_mail_text::config_missing, {std::string(mta_name(kind)), names}}}});
 }
 
 }  // namespace
 
 process_result run_process(const std::vector<std::string>& argv, milliseconds timeout,
-                           std::size_t max_output) {
+                           std::size_t max_output, std::optional<std::string_view> input) {
     process_result r;
     if (argv.empty()) {
         r.spawn_errno = EINVAL;
@@ -240,10 +250,26 @@ process_result run_process(const std::vector<std::string>& argv, milliseconds ti
     }
     err_read.fd = err_pipe[0];
     err_write.fd = err_pipe[1];
+    fd_guard in_read, in_write;
+    if (input) {
+        std::array<int, 2> in_pipe{-1, -1};
+        if (::pipe2(in_pipe.data(), O_CLOEXEC) != 0) {
+            r.spawn_errno = errno;
+            return r;
+        }
+        in_read.fd = in_pipe[0];
+        in_write.fd = in_pipe[1];
+        // Our end must not block: a child that does not read would stop the timeout.
+        ::fcntl(in_write.fd, F_SETFL, ::fcntl(in_write.fd, F_GETFL) | O_NONBLOCK);
+    }
 
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (input) {
+        posix_spawn_file_actions_adddup2(&actions, in_read.fd, STDIN_FILENO);
+    } else {
+        posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    }
     posix_spawn_file_actions_adddup2(&actions, out_write.fd, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err_write.fd, STDERR_FILENO);
     // Its own process group, so that a timeout kills what it started too.
@@ -266,13 +292,27 @@ process_result run_process(const std::vector<std::string>& argv, milliseconds ti
     posix_spawnattr_destroy(&attr);
     out_write.reset();
     err_write.reset();
+    in_read.reset();
     if (rc != 0) {
         r.spawn_errno = rc;
         return r;
     }
 
+    // A child that exits before reading all of its stdin makes our write fail with EPIPE and
+    // raise SIGPIPE: block it for this thread while we write, and consume it afterwards. The
+    // child was spawned before, with the signal mask as it was.
+    sigset_t pipe_only, old_mask;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    const bool masked = input && ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old_mask) == 0;
+    std::string_view pending = input.value_or(std::string_view());
+    if (input && pending.empty()) {
+        in_write.reset();
+    }
+
     const auto deadline = clock_type::now() + timeout;
-    std::array<pollfd, 2> fds{pollfd{out_read.fd, POLLIN, 0}, pollfd{err_read.fd, POLLIN, 0}};
+    std::array<pollfd, 3> fds{pollfd{out_read.fd, POLLIN, 0}, pollfd{err_read.fd, POLLIN, 0},
+                              pollfd{in_write.fd, POLLOUT, 0}};
     std::array<std::string*, 2> sinks{&r.out, &r.err};
     std::array<char, 4096> buffer{};
     int open_fds = 2;
@@ -288,7 +328,20 @@ process_result run_process(const std::vector<std::string>& argv, milliseconds ti
         if (n < 0 && errno != EINTR) {
             break;
         }
-        for (std::size_t i = 0; i < fds.size(); ++i) {
+        if (n < 0) {
+            continue;
+        }
+        if (fds[2].fd >= 0 && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+            const auto put = ::write(fds[2].fd, pending.data(), pending.size());
+            if (put > 0) {
+                pending.remove_prefix(static_cast<std::size_t>(put));
+            }
+            if (pending.empty() || (put < 0 && errno != EINTR && errno != EAGAIN)) {
+                in_write.reset();  // all written, or the child closed its stdin: EOF / give up
+                fds[2].fd = -1;
+            }
+        }
+        for (std::size_t i = 0; i < sinks.size(); ++i) {
             if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
                 continue;
             }
@@ -302,6 +355,13 @@ process_result run_process(const std::vector<std::string>& argv, milliseconds ti
                 --open_fds;
             }
         }
+    }
+    in_write.reset();
+    if (masked) {
+        const timespec no_wait{0, 0};
+        while (::sigtimedwait(&pipe_only, nullptr, &no_wait) == SIGPIPE) {
+        }
+        ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     }
     int status = 0;
     if (r.timed_out) {
@@ -338,17 +398,24 @@ process_result run_process(const std::vector<std::string>& argv, milliseconds ti
     return r;
 }
 
-std::string describe_process_failure(const process_result& r, milliseconds timeout) {
+php_mail_note process_failure_note(const process_result& r, milliseconds timeout) {
+    using t = php_mail_text;
     if (r.spawn_errno != 0) {
-        return fmt::format("could not start: {}", std::strerror(r.spawn_errno));
+        return {t::process_not_started, {std::strerror(r.spawn_errno)}};
     }
     if (r.timed_out) {
-        return fmt::format("no result after {} ms; killed", timeout.count());
+        return {t::process_timed_out, {std::to_string(timeout.count())}};
     }
-    auto what = r.exited ? fmt::format("exit {}", r.exit_code)
-                         : fmt::format("killed by signal {}", r.signal_number);
+    const auto number = std::to_string(r.exited ? r.exit_code : r.signal_number);
     const auto text = first_lines(r.err.empty() ? r.out : r.err);
-    return text.empty() ? what : what + ": " + text;
+    if (text.empty()) {
+        return {r.exited ? t::process_exit : t::process_signal, {number}};
+    }
+    return {r.exited ? t::process_exit_output : t::process_signal_output, {number, text}};
+}
+
+std::string describe_process_failure(const process_result& r, milliseconds timeout) {
+    return render_notes({process_failure_note(r, timeout)}, language::en);
 }
 
 std::variant<php_mail_settings, std::string> read_php_mail_settings(
@@ -460,6 +527,72 @@ php_mail_facts collect_php_mail_facts(const php_mail_settings& settings, millise
     return facts;
 }
 
+php_mail_send send_php_test_message(const php_mail_settings& settings,
+                                    const php_send_request& request) {
+    using t = php_mail_text;
+    php_mail_send send;
+    send.to = request.to;
+    send.from = request.from;
+    const auto message = build_php_test_message(request.to, request.from,
+                                                static_cast<std::int64_t>(std::time(nullptr)));
+    process_result r;
+    if (settings.from == php_mail_settings::origin::php_info) {
+        // PHP itself, so that disable_functions, sendmail_path and mail()'s own checks apply
+        // exactly as for WHMCS. The values are arguments after "--" ($argv), never code.
+        send.via = php_mail_send::method::php;
+        std::string headers;
+        for (const auto& h : message.headers) {
+            headers += headers.empty() ? "" : "\r\n";  // mail()'s documented separator
+            headers += h;
+        }
+        std::vector<std::string> argv{request.php_binary};
+        if (request.php_ini) {
+            argv.insert(argv.end(), {"-c", *request.php_ini});
+        }
+        argv.insert(argv.end(), {"-d", "display_errors=stderr", "-d", "log_errors=0", "-d",
+                                 "error_reporting=-1", "-r", std::string(php_send_code()), "--",
+                                 message.to, message.subject, message.body, headers});
+        r = run_process(argv, request.timeout, std::size_t{64} * 1024);
+    } else {
+        // No PHP: run sendmail_path as PHP does, through popen(), i.e. /bin/sh -c with the
+        // configured string. It is the admin's own php.ini, not untrusted input, and the shell
+        // gives it the meaning PHP would (quotes, variables, pipes). The addresses go on stdin
+        // only.
+        send.via = php_mail_send::method::sendmail_path;
+        const auto input = sendmail_input(message);
+        r = run_process({"/bin/sh", "-c", settings.sendmail_path}, request.timeout,
+                        std::size_t{64} * 1024, input);
+    }
+    if (r.exited) {
+        send.exit_code = r.exit_code;
+    } else if (r.signal_number != 0) {
+        send.signal = r.signal_number;
+    }
+    send.timed_out = r.timed_out;
+    const bool php = send.via == php_mail_send::method::php;
+    if (r.spawn_errno == 0 && !r.timed_out && r.exited && r.exit_code == 0) {
+        send.result = php_mail_send::outcome::sent;
+        send.detail.push_back(
+            php ? php_mail_note{t::send_sent_php, {request.to}}
+                : php_mail_note{t::send_sent_sendmail, {request.to, settings.sendmail_path}});
+        return send;
+    }
+    send.result = php_mail_send::outcome::failed;
+    send.cause = probe_errc::sendmail_failed;
+    if (php && r.exited && r.exit_code == php_send_exit_disabled) {
+        send.cause = probe_errc::mail_disabled;
+        send.detail.push_back({t::send_php_disabled, {}});
+    } else if (php && r.exited && r.exit_code == php_send_exit_false) {
+        send.detail.push_back({t::send_php_false, {}});
+    } else if (php && !r.timed_out) {
+        send.detail.push_back({t::send_php_error, {}});
+    } else if (!php) {
+        send.detail.push_back({t::send_sendmail_failed, {settings.sendmail_path}});
+    }
+    send.detail.push_back(process_failure_note(r, request.timeout));
+    return send;
+}
+
 int run_php_mail(const php_mail_command& cmd, std::ostream& out, std::ostream& err) {
     const milliseconds timeout{10000};
     auto settings = read_php_mail_settings(cmd.php_binary, cmd.php_ini, timeout);
@@ -467,8 +600,24 @@ int run_php_mail(const php_mail_command& cmd, std::ostream& out, std::ostream& e
         err << "smtp-probe: cannot read PHP's mail settings: " << *problem << '\n';
         return 3;
     }
-    const auto facts = collect_php_mail_facts(std::get<php_mail_settings>(settings), timeout);
-    const auto report = judge_php_mail(facts);
+    const auto& found = std::get<php_mail_settings>(settings);
+    const auto facts = collect_php_mail_facts(found, timeout);
+    auto report = judge_php_mail(facts);
+    if (cmd.send_to) {
+        php_mail_send send;
+        if (const auto blocker = send_blocker(report)) {
+            send.to = *cmd.send_to;
+            send.from = cmd.from;
+            send.via = found.from == php_mail_settings::origin::php_info
+                           ? php_mail_send::method::php
+                           : php_mail_send::method::sendmail_path;
+            send.detail.push_back({php_mail_text::send_not_sent, {*blocker}});
+        } else {
+            send = send_php_test_message(
+                found, {*cmd.send_to, cmd.from, cmd.php_binary, cmd.php_ini, cmd.send_timeout});
+        }
+        record_send(report, std::move(send));
+    }
     if (cmd.output.fmt == output_options::format::json) {
         out << serialize_json(php_mail_json(report)) << '\n';
     } else {

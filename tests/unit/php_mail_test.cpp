@@ -245,7 +245,8 @@ TEST_CASE("verdict: all good") {
     f.settings = plain_settings();
     f.program = good_program();
     f.mta = mta_kind::exim;
-    f.mta_checks.push_back({"exim -bV", mta_check::result::pass, "Exim version 4.96 #2"});
+    f.mta_checks.push_back(
+        {"exim -bV", mta_check::result::pass, {verbatim_note("Exim version 4.96 #2")}});
     const auto r = judge_php_mail(f);
     CHECK(r.ok());
     CHECK_FALSE(r.warned);
@@ -253,8 +254,8 @@ TEST_CASE("verdict: all good") {
     CHECK(step_names(r) == std::vector<std::string>{"disable_functions", "sendmail_path",
                                                     "sendmail_exists", "sendmail_executable", "mta",
                                                     "exim -bV"});
-    CHECK(r.steps[2].detail == "/usr/sbin/sendmail -> /usr/sbin/exim4");
-    CHECK(r.steps[3].detail ==
+    CHECK(r.steps[2].detail() == "/usr/sbin/sendmail -> /usr/sbin/exim4");
+    CHECK(r.steps[3].detail() ==
           "mode 4755, owner root (0), group root (0); checked as www-data (33)");
 }
 
@@ -285,7 +286,7 @@ TEST_CASE("verdict: each cause") {
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_missing);
         CHECK(r.steps.back().name == "sendmail_exists");
-        CHECK(r.steps.back().detail == "/usr/sbin/sendmail: No such file or directory");
+        CHECK(r.steps.back().detail() == "/usr/sbin/sendmail: No such file or directory");
     }
     SUBCASE("not executable") {
         php_mail_facts f;
@@ -295,15 +296,16 @@ TEST_CASE("verdict: each cause") {
         f.program->mode = 0644;
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_not_executable);
-        CHECK(r.steps.back().detail.rfind("not executable: mode 0644", 0) == 0);
+        CHECK(r.steps.back().detail().rfind("not executable: mode 0644", 0) == 0);
     }
     SUBCASE("the MTA check fails") {
         php_mail_facts f;
         f.settings = plain_settings();
         f.program = good_program();
         f.mta = mta_kind::postfix;
-        f.mta_checks.push_back({"postfix status", mta_check::result::fail, "exit 1"});
-        f.mta_checks.push_back({"postdrop", mta_check::result::pass, "ok"});
+        f.mta_checks.push_back(
+            {"postfix status", mta_check::result::fail, {verbatim_note("exit 1")}});
+        f.mta_checks.push_back({"postdrop", mta_check::result::pass, {verbatim_note("ok")}});
         const auto r = judge_php_mail(f);
         CHECK(r.cause == probe_errc::sendmail_failed);
         CHECK(r.steps.back().name == "postdrop");  // later checks are still shown
@@ -361,4 +363,29 @@ TEST_CASE("php-mail JSON and text") {
     CHECK(ok_json.find(R"("ok":true,"category":"ok","cause":null)") != std::string::npos);
     CHECK(ok_json.find("\\x1B[31mexec") != std::string::npos);
     CHECK(ok_json.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("zh: the step details are Chinese; paths and modes stay as they are") {
+    php_mail_facts f;
+    f.settings = plain_settings("/usr/sbin/sendmail -t -i", "exec,system");
+    f.program = good_program();
+    f.program->executable = false;
+    f.program->mode = 0644;
+    const auto zh = render_php_mail_text(judge_php_mail(f), language::zh);
+    CHECK(zh.find("mail 不在 exec,system 之中") != std::string::npos);
+    CHECK(zh.find("没有执行权限：权限 0644，所有者 root (0)，属组 root (0)；检查时的身份为 "
+                  "www-data (33)") != std::string::npos);
+    for (const char* english : {"not executable", "mode 0644", "checked as", "is not among"}) {
+        CAPTURE(english);
+        CHECK(zh.find(english) == std::string::npos);
+    }
+
+    f.settings = plain_settings("/usr/sbin/sendmail -t | tee /tmp/log");
+    const auto complex = judge_php_mail(f);
+    CHECK(complex.steps.back().detail(language::en) ==
+          "/usr/sbin/sendmail -t | tee /tmp/log: too complex to judge, check it by hand; it uses "
+          "the shell syntax '|'");
+    CHECK(complex.steps.back().detail(language::zh) ==
+          "/usr/sbin/sendmail -t | tee /tmp/log：过于复杂，无法自动判断，请手动检查；使用了 shell "
+          "语法“|”");
 }
