@@ -18,6 +18,7 @@
 
 #include "checks/port_mode.hpp"
 #include "checks/starttls_rules.hpp"
+#include "net/mailbox.hpp"
 #include "probe/duration_parse.hpp"
 #include "probe/host_port.hpp"
 #include "probe/message_size.hpp"
@@ -293,26 +294,14 @@ bool is_set(const CLI::Option* opt) {
 // ---------------------------------------------------------------------------------------------
 // Pure checks on values.
 
-/// One '@' with something on both sides, no space, control character, '<' or '>'
-/// (RFC 5321 section 4.5.3.1.3 bounds a path to 256 octets including the brackets).
-bool looks_like_mailbox(std::string_view address) {
-    const auto at = address.find('@');
-    if (address.size() > 254 || at == std::string_view::npos || at == 0 ||
-        at + 1 == address.size() || address.find('@', at + 1) != std::string_view::npos) {
-        return false;
-    }
-    return std::none_of(address.begin(), address.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u <= 0x20 || u == 0x7f || c == '<' || c == '>';
-    });
-}
-
 std::optional<std::string> mailbox_problem(std::string_view option, std::string_view address) {
-    if (looks_like_mailbox(address)) {
+    if (is_mailbox(address)) {
         return std::nullopt;
     }
     return std::string(option) + ": " + quote_value(address) +
-           " is not a mailbox address; use local@domain with one '@' and no spaces, '<' or '>'";
+           " is not a mailbox address; use local@domain, such as billing@example.com: before "
+           "the '@' letters, digits and !#$%&'*+-/=?^_`{|}~ with single dots (or a \"quoted\" "
+           "part), after it a host name or [address]";
 }
 
 std::string errno_text(int error) {
@@ -530,7 +519,7 @@ private:
             }
             request.from = *from;
         } else if (request.user && request.user->find('@') != std::string::npos) {
-            if (!looks_like_mailbox(*request.user)) {
+            if (!is_mailbox(*request.user)) {
                 return "--user " + quote_value(*request.user) +
                        " cannot serve as the MAIL FROM address because it is not a mailbox "
                        "address; give --from local@domain";
@@ -834,9 +823,8 @@ cli_result build_diagnose(const check_options& o, const cli_environment& env) {
     }
     std::optional<std::string> send_to;
     if (const auto text = given(o.send_to)) {
-        if (!looks_like_mailbox(*text)) {
-            return fail("--send-to: " + quote_value(*text) +
-                        " is not a mail address; use one address such as admin@example.com");
+        if (auto problem = mailbox_problem("--send-to", *text)) {
+            return fail(std::move(*problem));
         }
         send_to = *text;
     }

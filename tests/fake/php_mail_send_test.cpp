@@ -257,13 +257,19 @@ TEST_CASE("a check failed: nothing is sent, and the report says why") {
 TEST_CASE("an odd but accepted address never reaches a shell") {
     temp_dir dir;
     const auto ini = ini_for(dir, fake_sendmail(dir));
-    const auto odd = "$(touch${IFS}" + (dir.path / "pwned").string() + ")@x.test";
+    // Backquotes, '$', '{', '}' and '/' are all atext (RFC 5321 section 4.1.2), so this is a
+    // valid address that a shell would run.
+    const auto odd = "`touch${IFS}" + (dir.path / "pwned").string() + "`@x.test";
 
     cli_environment env;
     env.getenv = [](const char*) -> const char* { return nullptr; };
     std::vector<const char*> args{"smtp-probe", "php-mail", "--send-to", odd.c_str()};
     const auto parsed = parse_command_line(static_cast<int>(args.size()), args.data(), env);
     REQUIRE(std::holds_alternative<php_mail_command>(parsed));
+    // "$(...)" is not: '(' and ')' are no atext.
+    std::vector<const char*> refused{"smtp-probe", "php-mail", "--send-to", "$(id)@x.test"};
+    CHECK(std::holds_alternative<cli_error>(
+        parse_command_line(static_cast<int>(refused.size()), refused.data(), env)));
 
     const auto r = run(command(ini, odd, false));
     CHECK(r.code == 0);
