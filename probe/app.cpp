@@ -159,6 +159,7 @@ int run_diagnose_command(diagnose_command& cmd) {
         text_options options;
         options.lang = language_from_name(cmd.output.lang).value_or(language::en);
         options.color = use_color(cmd.output.color);
+        options.show_transcript = cmd.output.transcript;
         std::cout << render_diagnose_text(request.host, outcome, options);
     }
     std::cout.flush();

@@ -9,6 +9,7 @@
 
 #include "net/sanitize.hpp"
 #include "probe/report_json.hpp"
+#include "probe/report_text.hpp"
 
 namespace smtp_probe {
 namespace json = boost::json;
@@ -350,6 +351,15 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                                          [](const combination_result& c) { return c.tried_auth; });
     if (!tried_login && advice.chosen) {
         out += "\n" + std::string(ui_text(ui_string::diag_no_login, lang)) + "\n";
+    }
+    if (options.show_transcript) {
+        for (const auto& c : d.combinations) {
+            out += render_transcript(c.result, options,
+                                     fmt::format("{} {}", c.combo.port, mode_text(c)));
+        }
+        if (d.sent) {
+            out += render_transcript(*d.sent, options, "--send-to");
+        }
     }
     return out;
 }

@@ -376,8 +376,12 @@ void append_warnings(std::string& out, const probe_result& result, const text_op
 }
 
 void append_transcript(std::string& out, const probe_result& result, const text_options& opt,
-                       const painter& paint) {
-    out += fmt::format("\n{}\n", paint(sgr::bold, heading(ui_string::transcript, opt.lang)));
+                       const painter& paint, std::string_view about = {}) {
+    const std::string title =
+        about.empty() ? heading(ui_string::transcript, opt.lang)
+                      : fmt::format("{} ({}){}", ui_text(ui_string::transcript, opt.lang), about,
+                                    opt.lang == language::zh ? "：" : ":");
+    out += fmt::format("\n{}\n", paint(sgr::bold, title));
     for (const auto& t : result.transcript) {
         std::string_view arrow = "***";
         if (t.direction == transcript_direction::sent) {
@@ -405,6 +409,13 @@ std::string render_text(const probe_result& result, const text_options& options)
     if (options.show_transcript) {
         append_transcript(out, result, options, paint);
     }
+    return out;
+}
+
+std::string render_transcript(const probe_result& result, const text_options& options,
+                              std::string_view about) {
+    std::string out;
+    append_transcript(out, result, options, painter(options.color), about);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "checks/evidence.hpp"
 #include "probe/i18n.hpp"
@@ -17,5 +18,10 @@ struct text_options {
 };
 
 [[nodiscard]] std::string render_text(const probe_result& result, const text_options& options);
+
+/// The transcript block alone, its heading followed by `about` in brackets when given (diagnose
+/// prints one per combination: "587 starttls").
+[[nodiscard]] std::string render_transcript(const probe_result& result, const text_options& options,
+                                            std::string_view about = {});
 
 }  // namespace smtp_probe

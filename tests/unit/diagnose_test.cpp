@@ -256,3 +256,19 @@ TEST_CASE("a pass answered by this machine is shown as the redirect, not as work
     CHECK_FALSE(doc.at("combinations").at(0).at("works").as_bool());
     CHECK(doc.at("combinations").at(0).at("note").as_string() == "redirected");
 }
+
+TEST_CASE("--transcript prints each combination's conversation, and only then") {
+    diagnose_outcome d;
+    auto r = passed(587, security_mode::starttls, true);
+    r.transcript.push_back(
+        {transcript_direction::received, duration_ms{3}, "220 mail.example.com ESMTP"});
+    d.combinations.push_back(combo(587, security_mode::starttls, std::move(r)));
+    d.advice = recommend(d.combinations);
+    text_options with;
+    with.show_transcript = true;
+    const auto text = render_diagnose_text("mail.example.com", d, with);
+    CHECK(text.find("Transcript (587 starttls):") != std::string::npos);
+    CHECK(text.find("<<< 220 mail.example.com ESMTP") != std::string::npos);
+    CHECK(render_diagnose_text("mail.example.com", d, text_options{}).find("<<< 220") ==
+          std::string::npos);
+}
