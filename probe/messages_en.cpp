@@ -1115,7 +1115,9 @@ std::string_view php_mail_en(php_mail_text t) {
         case p::postfix_needs_root:
             return "needs root; run smtp-probe php-mail as root to check the service";
         case p::postfix_not_running:
-            return "Postfix is not running, or not configured";
+            return "Postfix is stopped: mail() still succeeds and WHMCS logs no error, but the "
+                   "mail waits in the maildrop queue until Postfix is started (systemctl start "
+                   "postfix)";
         case p::postdrop_ok:
         case p::maildrop_ok:
             return "{0} mode {1}, group {2}";

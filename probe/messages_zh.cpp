@@ -1034,7 +1034,8 @@ std::string_view php_mail_zh(php_mail_text t) {
         case p::postfix_needs_root:
             return "需要 root 权限；以 root 身份运行 smtp-probe php-mail 才能检查该服务";
         case p::postfix_not_running:
-            return "Postfix 没有运行，或尚未配置";
+            return "Postfix 已停止：mail() 仍会成功，WHMCS 也不会记录错误，但邮件会留在 maildrop "
+                   "队列中，直到 Postfix 启动（systemctl start postfix）才会发出";
         case p::postdrop_ok:
         case p::maildrop_ok:
             return "{0} 权限 {1}，属组 {2}";

@@ -448,6 +448,10 @@ php_mail_report judge_php_mail(const php_mail_facts& facts) {
             case mta_check::result::skip:
                 add(c.name, st::skip, c.detail);
                 break;
+            case mta_check::result::warn:
+                add(c.name, st::warn, c.detail);
+                r.held = true;
+                break;
             case mta_check::result::fail:
                 fail(c.name, probe_errc::sendmail_failed, c.detail);
                 break;
@@ -541,7 +545,7 @@ int php_mail_exit_code(const php_mail_report& report) {
     if (!report.ok()) {
         return 2;
     }
-    return report.warned ? 1 : 0;
+    return report.warned || report.held ? 1 : 0;
 }
 
 boost::json::object php_mail_json(const php_mail_report& report) {
@@ -596,6 +600,7 @@ boost::json::object php_mail_json(const php_mail_report& report) {
     } else {
         out["cause"] = nullptr;
     }
+    out["held"] = report.held;
     return out;
 }
 
@@ -626,9 +631,18 @@ std::string render_php_mail_text(const php_mail_report& report, language lang) {
     }
     out += '\n';
     if (report.ok()) {
+        if (report.held) {
+            out += zh ? "! mail() 可以工作，但 Postfix 已停止：邮件会留在本机队列中，直到 Postfix "
+                        "启动\n"
+                      : "! mail() works, but Postfix is stopped: the mail stays queued on this "
+                        "machine until Postfix starts\n";
+        }
         if (report.send && report.send->result == php_mail_send::outcome::sent) {
             out += fmt::format(
                 "✓ {}\n", render_notes({{php_mail_text::verdict_sent, {report.send->to}}}, lang));
+            return out;
+        }
+        if (report.held) {
             return out;
         }
         out += report.warned ? (zh ? "! 未发现问题，但有部分无法判断\n"

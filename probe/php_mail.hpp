@@ -101,7 +101,9 @@ struct sendmail_file_facts {
 /// One liveness check of the MTA (exim -bV, postfix status, postdrop group, config file...).
 struct mta_check {
     std::string name;  ///< "exim -bV", "postfix status", ...
-    enum class result { pass, fail, skip } outcome = result::pass;
+    /// warn: mail() still succeeds but the mail does not leave (Postfix stopped: postdrop queues
+    /// it in maildrop until Postfix runs).
+    enum class result { pass, warn, fail, skip } outcome = result::pass;
     std::vector<php_mail_note> detail;  ///< the evidence
 };
 
@@ -145,6 +147,7 @@ struct php_mail_report {
     std::optional<php_mail_send> send;  ///< --send-to was given
     std::optional<probe_errc> cause;    ///< the first failing step's cause
     bool warned = false;                ///< something could not be judged
+    bool held = false;  ///< mail() works, but the mail waits on this machine (Postfix stopped)
 
     [[nodiscard]] bool ok() const { return !cause.has_value(); }
 };
@@ -159,7 +162,8 @@ struct php_mail_report {
 [[nodiscard]] std::optional<std::string> send_blocker(const php_mail_report& report);
 
 /// Adds the test message's outcome as the last step, "send". A failed send names the cause; an
-/// accepted one answers what the checks could not judge, so it clears `warned`.
+/// accepted one answers what the checks could not judge, so it clears `warned` (not `held`: an
+/// accepted message still waits in the queue).
 void record_send(php_mail_report& report, php_mail_send send);
 
 /// The test message, as the arguments of PHP's mail($to, $subject, $message, $headers).

@@ -140,10 +140,17 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
             {"postfix status", mta_check::result::skip, {{php_mail_text::postfix_needs_root, {}}}});
     } else {
         std::vector<php_mail_note> detail{process_failure_note(r, timeout)};
-        if (r.exited && r.exit_code == 1 && r.err.empty()) {
+        // Stopped, not broken: Postfix's sendmail hands the message to postdrop, which writes it
+        // into the maildrop queue without the master process, so mail() still returns true and
+        // the mail waits there until Postfix starts.
+        const bool stopped = r.exited && r.exit_code == 1 &&
+                             (r.err.empty() || r.err.find("is not running") != std::string::npos);
+        if (stopped) {
             detail.push_back({php_mail_text::postfix_not_running, {}});
         }
-        out.push_back({"postfix status", mta_check::result::fail, std::move(detail)});
+        out.push_back({"postfix status",
+                       stopped ? mta_check::result::warn : mta_check::result::fail,
+                       std::move(detail)});
     }
 
     const auto group = postconf(dir, "setgid_group", "postdrop", timeout);

@@ -216,10 +216,27 @@ TEST_CASE("fixtures: a scripted Postfix (postfix status, postdrop, maildrop)") {
                   "#!/bin/sh\necho 'postfix/postfix-script: the Postfix mail system is not "
                   "running' >&2\nexit 1\n",
                   0755);
+        // postdrop still queues the message: a warning, not instantiate_mail.
+        r = judge_ini(ini);
+        CHECK_FALSE(r.cause.has_value());
+        CHECK(r.held);
+        CHECK(php_mail_exit_code(r) == 1);
+        CHECK(render_php_mail_text(r, language::en).find("Postfix is stopped") !=
+              std::string::npos);
+        CHECK(r.steps[5].state == php_mail_step::status::warn);
+        CHECK(r.steps[5].detail().rfind(
+                  "exit 1: postfix/postfix-script: the Postfix mail system is not running", 0) ==
+              0);
+        CHECK(r.steps[5].detail().find("maildrop queue") != std::string::npos);
+    }
+    SUBCASE("postfix broken, not just stopped") {
+        dir.write("postfix",
+                  "#!/bin/sh\necho 'postfix: fatal: /etc/postfix/main.cf: No such file' >&2\n"
+                  "exit 1\n",
+                  0755);
         r = judge_ini(ini);
         CHECK(r.cause == probe_errc::sendmail_failed);
-        CHECK(r.steps[5].detail() ==
-              "exit 1: postfix/postfix-script: the Postfix mail system is not running");
+        CHECK(r.steps[5].state == php_mail_step::status::fail);
     }
 }
 

@@ -360,7 +360,7 @@ TEST_CASE("php-mail JSON and text") {
     f.mta = mta_kind::exim;
     const auto ok = judge_php_mail(f);
     const auto ok_json = boost::json::serialize(php_mail_json(ok));
-    CHECK(ok_json.find(R"("ok":true,"category":"ok","cause":null)") != std::string::npos);
+    CHECK(ok_json.find(R"("ok":true,"category":"ok","cause":null,"held":false)") != std::string::npos);
     CHECK(ok_json.find("\\x1B[31mexec") != std::string::npos);
     CHECK(ok_json.find('\x1b') == std::string::npos);
 }
