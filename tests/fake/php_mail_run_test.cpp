@@ -2,6 +2,7 @@
 // missing, non-executable and scripted programs; run_process() limits; the real `php -i` when PHP
 // is installed.
 #include "probe/php_mail_run.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
 #include <grp.h>
@@ -24,26 +25,7 @@ namespace {
 constexpr milliseconds timeout{5000};
 constexpr const char* no_php = "/nonexistent/php-for-smtp-probe-tests";
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::string tmpl = (fs::temp_directory_path() / "sp-php-mail-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path write(const std::string& name, const std::string& text, unsigned mode = 0644) const {
-        auto p = path / name;
-        std::ofstream(p) << text;
-        ::chmod(p.c_str(), mode);
-        return p;
-    }
-};
+using testing::temp_dir;
 
 /// settings from `ini` (PHP absent), facts, verdict.
 php_mail_report judge_ini(const fs::path& ini) {

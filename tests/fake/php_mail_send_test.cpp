@@ -13,6 +13,7 @@
 #include <string>
 
 #include "probe/php_mail_run.hpp"
+#include "tests/unit/temp_dir.hpp"
 
 using namespace smtp_probe;
 namespace fs = std::filesystem;
@@ -24,33 +25,7 @@ constexpr milliseconds timeout{5000};
 constexpr const char* no_php = "/nonexistent/php-for-smtp-probe-tests";
 constexpr const char* subject_line = "Subject: smtp-probe test message (PHP mail)";
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::string tmpl = (fs::temp_directory_path() / "sp-php-send-XXXXXX").string();
-        REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
-        path = tmpl;
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path write(const std::string& name, const std::string& text, unsigned mode = 0644) const {
-        auto p = path / name;
-        std::ofstream(p) << text;
-        ::chmod(p.c_str(), mode);
-        return p;
-    }
-    [[nodiscard]] std::string read(const std::string& name) const {
-        std::ifstream in(path / name, std::ios::binary);
-        std::ostringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
-    [[nodiscard]] bool exists(const std::string& name) const { return fs::exists(path / name); }
-};
+using testing::temp_dir;
 
 /// A sendmail that saves its stdin to saved.eml and its arguments to args, then runs `tail`.
 fs::path fake_sendmail(const temp_dir& dir, const std::string& tail = "exit 0\n") {
