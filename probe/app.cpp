@@ -189,6 +189,10 @@ int run_app(int argc, const char* const* argv) {
                                std::cerr);
         }
         if (auto* php_mail = std::get_if<php_mail_command>(&parsed)) {
+            // As the account PHP runs as, the checks see that account's permissions.
+            if (php_mail->as_user && !connect_identity(php_mail->as_user)) {
+                return static_cast<int>(exit_status::cannot_run);
+            }
             return run_php_mail(*php_mail, std::cout, std::cerr);
         }
         if (auto* diagnose = std::get_if<diagnose_command>(&parsed)) {

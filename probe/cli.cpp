@@ -304,6 +304,20 @@ std::optional<std::string> mailbox_problem(std::string_view option, std::string_
            "part), after it a host name or [address]";
 }
 
+/// --as-user's value; the account itself is looked up when the command starts (probe/run_as.hpp).
+std::optional<std::string> as_user_problem(std::string_view user) {
+    const bool odd = std::any_of(user.begin(), user.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u >= 0x7f;
+    });
+    if (user.empty() || user.size() > 256 || odd) {
+        return "--as-user: " + quote_value(user) +
+               " is not a user name; give one from /etc/passwd, such as nobody or the cPanel "
+               "account that runs WHMCS";
+    }
+    return std::nullopt;
+}
+
 std::string errno_text(int error) {
     return std::system_category().message(error);
 }
@@ -675,15 +689,8 @@ private:
         }
 
         if (const auto user = given(o_.as_user)) {
-            // The account itself is looked up when the probe starts (probe/run_as.hpp).
-            const bool odd = std::any_of(user->begin(), user->end(), [](char c) {
-                const auto u = static_cast<unsigned char>(c);
-                return u <= 0x20 || u >= 0x7f;
-            });
-            if (user->empty() || user->size() > 256 || odd) {
-                return "--as-user: " + quote_value(*user) +
-                       " is not a user name; give one from /etc/passwd, such as nobody or the "
-                       "cPanel account that runs WHMCS";
+            if (auto problem = as_user_problem(*user)) {
+                return problem;
             }
             cmd_.as_user = *user;
         }
@@ -935,6 +942,7 @@ struct php_mail_options_cli {
     CLI::Option* php = nullptr;
     CLI::Option* send_to = nullptr;
     CLI::Option* from = nullptr;
+    CLI::Option* as_user = nullptr;
     CLI::Option* format = nullptr;
     CLI::Option* lang = nullptr;
 };
@@ -965,6 +973,8 @@ php_mail_options_cli add_php_mail_command(CLI::App& root) {
     o.php = value("--php", "BINARY", "the PHP command line program (default php in PATH)");
     o.send_to = value("--send-to", "ADDR", "send one real, labelled test message to ADDR");
     o.from = value("--from", "ADDR", "the test message's From address (with --send-to)");
+    o.as_user = value("--as-user", "USER",
+                      "check (and send) as USER, the account PHP runs as for WHMCS (root only)");
     o.format = value("--format", "FMT", "text|json (default text)");
     o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)");
     return o;
@@ -993,6 +1003,12 @@ cli_result build_php_mail(const php_mail_options_cli& o, const cli_environment& 
             return fail("--from is the test message's sender and needs --send-to ADDR");
         }
         cmd.from = *from;
+    }
+    if (const auto user = given(o.as_user)) {
+        if (auto problem = as_user_problem(*user)) {
+            return fail(std::move(*problem));
+        }
+        cmd.as_user = *user;
     }
     if (const auto path = given(o.php_ini)) {
         if (path->empty()) {

@@ -53,6 +53,7 @@ struct php_mail_command {
     std::optional<std::string> send_to;             ///< --send-to: one real test message
     std::optional<std::string> from;                ///< --from: its From header
     std::chrono::milliseconds send_timeout{30000};  ///< for the sendmail program (or PHP)
+    std::optional<std::string> as_user;             ///< --as-user: check as this user (root only)
     output_options output;                          ///< fmt and lang are used
 };
 

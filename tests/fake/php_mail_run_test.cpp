@@ -292,6 +292,11 @@ TEST_CASE("php-mail command line") {
     CHECK(std::get<php_mail_command>(r).php_binary == "php");
     CHECK_FALSE(std::get<php_mail_command>(r).php_ini.has_value());
     CHECK(std::get<php_mail_command>(r).output.lang == "en");
+    CHECK_FALSE(std::get<php_mail_command>(r).as_user.has_value());
+
+    r = parse({"php-mail", "--as-user", "whmcsuser"});
+    REQUIRE(std::holds_alternative<php_mail_command>(r));
+    CHECK(std::get<php_mail_command>(r).as_user == std::optional<std::string>("whmcsuser"));
 
     struct row {
         std::vector<const char*> args;
@@ -309,6 +314,7 @@ TEST_CASE("php-mail command line") {
         {{"php-mail", "--nope"}, "unknown option '--nope'"},
         {{"php-mail", "extra"}, "php-mail takes no arguments"},
         {{"php-mail", "--php-ini", ""}, "--php-ini needs a path"},
+        {{"php-mail", "--as-user", "two words"}, "--as-user: 'two words' is not a user name"},
     };
     for (const auto& row : rows) {
         CAPTURE(row.message_part);

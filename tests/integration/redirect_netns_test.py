@@ -250,6 +250,22 @@ def main():
         t.expect("not root: says root is needed", "needs root" in out.stderr, out.stderr)
         t.expect("refusals connected nowhere", ns.rule_packets() == 0)
 
+        # php-mail --as-user: the checks run with that account's permissions.
+        with tempfile.TemporaryDirectory() as tmp:
+            os.chmod(tmp, 0o755)
+            ini = Path(tmp) / "php.ini"
+            ini.write_text("sendmail_path = /bin/true\n")
+            os.chmod(ini, 0o644)
+            out = run([probe, "php-mail", "--php-ini", str(ini), "--as-user", "nobody",
+                       "--php", "/nonexistent/php", "--format", "json"], check=False)
+        try:
+            steps = {c["name"]: c["detail"] for c in json.loads(out.stdout)["checks"]}
+        except (json.JSONDecodeError, KeyError, TypeError):
+            steps = {}
+        t.expect("php-mail --as-user: checked as nobody",
+                 "checked as nobody" in steps.get("sendmail_executable", ""),
+                 out.stdout + out.stderr)
+
         print(f"redirect_netns: {t.failures} failed")
         return 1 if t.failures else 0
     finally:
