@@ -53,6 +53,12 @@ bool is_quoted_string(std::string_view s) {
         } else if (s[i] == '"' || (u < 32) || u == 127) {
             return false;
         }
+        // RFC 5321 allows '<' and '>' inside quotes, but the path "<...>" would then be
+        // ambiguous to servers that scan for the first '>'; the command builder refuses them
+        // (net/smtp_commands.hpp), so they are refused here too.
+        if (s[i] == '<' || s[i] == '>') {
+            return false;
+        }
     }
     return true;
 }

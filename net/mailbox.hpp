@@ -14,7 +14,8 @@ namespace smtp_probe {
 ///    or an address literal [192.0.2.1] / [IPv6:2001:db8::1];
 ///  - the whole at most 254 octets, so that "<" path ">" fits in 256 (section 4.5.3.1.3).
 /// Nothing here can start a shell expansion or break out of an SMTP command: no space outside
-/// quotes, no control character, no '<', '>', '(' or ')'.
+/// quotes, no control character, no '(' or ')' outside quotes, and no '<' or '>' anywhere (not
+/// even quoted: MAIL FROM:<path> must end at the one '>').
 [[nodiscard]] bool is_mailbox(std::string_view address);
 
 }  // namespace smtp_probe

@@ -53,6 +53,9 @@ TEST_CASE("mailboxes as RFC 5321 (and RFC 6531) write them") {
              {"user@[IPv6:nonsense]", false},
              {"tab\tuser@example.com", false},
              {"\"unterminated@example.com", false},
+             // found by the mailbox fuzz target: quoted '>' would end the SMTP path early
+             {"\"john d>o\\j\"@e", false},
+             {"\"a<b\"@example.com", false},
              {"\"bad\x01\"@example.com", false},
              {local64 + "l@example.com", false},
              {"u@" + long_label + "a.example", false},
