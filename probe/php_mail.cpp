@@ -273,6 +273,20 @@ sendmail_command split_sendmail_path(std::string_view text) {
     return cmd;
 }
 
+std::optional<std::string> sendmail_config_option(const std::vector<std::string>& argv) {
+    std::optional<std::string> found;
+    for (std::size_t i = 1; i < argv.size(); ++i) {
+        if (argv[i] == "-C" && i + 1 < argv.size()) {
+            found = argv[++i];
+        } else if (argv[i].rfind("-C", 0) == 0 && argv[i].size() > 2) {
+            found = argv[i].substr(2);
+        } else if (argv[i].rfind("--file=", 0) == 0) {
+            found = argv[i].substr(7);
+        }
+    }
+    return found;
+}
+
 std::string_view mta_name(mta_kind k) {
     switch (k) {
         case mta_kind::exim:

@@ -76,6 +76,11 @@ struct sendmail_command {
 };
 [[nodiscard]] sendmail_command split_sendmail_path(std::string_view sendmail_path);
 
+/// The configuration the sendmail program is told to use: "-C VALUE" or "-CVALUE" (Postfix: a
+/// config directory; msmtp, ssmtp: a file), or msmtp's "--file=VALUE"; the last one wins.
+[[nodiscard]] std::optional<std::string> sendmail_config_option(
+    const std::vector<std::string>& argv);
+
 /// The MTA behind the sendmail program.
 enum class mta_kind { unknown, exim, postfix, msmtp, ssmtp };
 [[nodiscard]] std::string_view mta_name(mta_kind k);

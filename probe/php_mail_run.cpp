@@ -99,12 +99,32 @@ bool readable_file(const std::string& path) {
            ::access(path.c_str(), R_OK) == 0;
 }
 
-/// `postconf -h NAME`, or the fallback when postconf is not there or says nothing.
-std::string postconf(const std::string& dir, const char* name, const char* fallback,
-                     milliseconds timeout) {
-    auto r = run_process({dir + "/postconf", "-h", name}, timeout, 4096);
+/// The Postfix instance sendmail_path uses: its commands' directory and, with "-C DIR", its
+/// own configuration directory (a second instance, as in `postmulti`).
+struct postfix_instance {
+    std::string command_dir;
+    std::optional<std::string> config_dir;
+
+    /// argv of a Postfix command of this instance: PROGRAM [-c DIR] ARGS...
+    [[nodiscard]] std::vector<std::string> command(const std::string& dir, const char* program,
+                                                   std::vector<std::string> args) const {
+        std::vector<std::string> argv{dir + "/" + program};
+        if (config_dir) {
+            argv.insert(argv.end(), {"-c", *config_dir});
+        }
+        argv.insert(argv.end(), args.begin(), args.end());
+        return argv;
+    }
+};
+
+/// `postconf [-c DIR] -h NAME`, or the fallback when postconf is not there or says nothing.
+std::string postconf(const postfix_instance& pf, const std::string& dir, const char* name,
+                     const char* fallback, milliseconds timeout) {
+    auto r = run_process(pf.command(dir, "postconf", {"-h", name}), timeout, 4096);
     if (r.spawn_errno != 0 || !r.exited || r.exit_code != 0) {
-        r = run_process({"postconf", "-h", name}, timeout, 4096);
+        auto argv = pf.command("", "postconf", {"-h", name});
+        argv.front() = "postconf";
+        r = run_process(argv, timeout, 4096);
     }
     if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
         auto value = r.out.substr(0, r.out.find('\n'));
@@ -125,10 +145,14 @@ void check_exim(const std::string& program, milliseconds timeout, std::vector<mt
     }
 }
 
-void check_postfix(const std::string& resolved, milliseconds timeout, std::vector<mta_check>& out) {
-    const auto dir =
-        postconf(dirname_of(resolved), "command_directory", dirname_of(resolved).c_str(), timeout);
-    const auto r = run_process({dir + "/postfix", "status"}, timeout, std::size_t{64} * 1024);
+void check_postfix(const std::string& resolved, const std::vector<std::string>& argv,
+                   milliseconds timeout, std::vector<mta_check>& out) {
+    postfix_instance pf;
+    pf.config_dir = sendmail_config_option(argv);
+    const auto dir = postconf(pf, dirname_of(resolved), "command_directory",
+                              dirname_of(resolved).c_str(), timeout);
+    const auto r =
+        run_process(pf.command(dir, "postfix", {"status"}), timeout, std::size_t{64} * 1024);
     if (r.spawn_errno == 0 && r.exited && r.exit_code == 0) {
         const auto said = first_lines(r.err + r.out, 1);
         out.push_back({"postfix status",
@@ -153,7 +177,7 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
                        std::move(detail)});
     }
 
-    const auto group = postconf(dir, "setgid_group", "postdrop", timeout);
+    const auto group = postconf(pf, dir, "setgid_group", "postdrop", timeout);
     const auto postdrop = dir + "/postdrop";
     struct stat st {};
     if (::stat(postdrop.c_str(), &st) != 0) {
@@ -174,7 +198,7 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
              {{ok ? php_mail_text::postdrop_ok : php_mail_text::postdrop_bad, std::move(values)}}});
     }
     const auto maildrop =
-        postconf(dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop";
+        postconf(pf, dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop";
     if (::stat(maildrop.c_str(), &st) != 0) {
         out.push_back({"maildrop",
                        mta_check::result::fail,
@@ -198,16 +222,9 @@ void check_postfix(const std::string& resolved, milliseconds timeout, std::vecto
 void check_config(mta_kind kind, const std::vector<std::string>& argv,
                   std::vector<mta_check>& out) {
     std::vector<std::string> candidates;
-    for (std::size_t i = 1; i < argv.size(); ++i) {
-        if (argv[i] == "-C" && i + 1 < argv.size()) {
-            candidates = {argv[i + 1]};
-        } else if (argv[i].rfind("-C", 0) == 0 && argv[i].size() > 2) {
-            candidates = {argv[i].substr(2)};
-        } else if (argv[i].rfind("--file=", 0) == 0) {
-            candidates = {argv[i].substr(7)};
-        }
-    }
-    if (candidates.empty()) {
+    if (auto file = sendmail_config_option(argv)) {
+        candidates.push_back(std::move(*file));
+    } else {
         if (kind == mta_kind::msmtp) {
             if (const char* home = std::getenv("HOME"); home && *home) {
                 candidates.push_back(std::string(home) + "/.msmtprc");
@@ -522,7 +539,7 @@ php_mail_facts collect_php_mail_facts(const php_mail_settings& settings, millise
             check_exim(resolved, timeout, facts.mta_checks);
             break;
         case mta_kind::postfix:
-            check_postfix(resolved, timeout, facts.mta_checks);
+            check_postfix(resolved, command.argv, timeout, facts.mta_checks);
             break;
         case mta_kind::msmtp:
         case mta_kind::ssmtp:

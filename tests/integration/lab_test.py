@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +212,23 @@ DIAGNOSE_CASES = [
 ]
 
 
+@dataclass
+class PhpMailCase:
+    """php-mail --send-to through the lab's own Postfix (sendmail -C its config directory)."""
+    name: str
+    why: str = ""
+
+
+PHP_MAIL_CASES = [
+    PhpMailCase("php_mail_send_to_lab_postfix",
+                why="PHP's mail() hands one labelled message to Postfix's sendmail; the lab's "
+                    "Postfix picks it up and discards it, which its log shows"),
+]
+
+
+ALL_CASES = CASES + DIAGNOSE_CASES + PHP_MAIL_CASES
+
+
 def lab_env(lab_script):
     out = subprocess.run([lab_script, "env", "--json"], capture_output=True, text=True)
     if out.returncode != 0:
@@ -343,6 +361,52 @@ def check_diagnose_case(case, probe, env):
     return problems
 
 
+def check_php_mail_case(case, probe, env, lab_script):
+    state = subprocess.run([lab_script, "state"], capture_output=True, text=True).stdout.strip()
+    if not state:
+        return ["the lab's state directory is unknown (scripts/lab state printed nothing)"]
+    token = f"phpmail-{os.getpid()}-{int(time.time())}"
+    to = f"{token}@{env['domain']}"
+    with tempfile.TemporaryDirectory() as tmp:
+        ini = Path(tmp) / "php.ini"
+        ini.write_text(f'sendmail_path = "/usr/sbin/sendmail -C {state}/postfix -t -i"\n')
+        argv = [probe, "php-mail", "--php-ini", str(ini), "--send-to", to, "--format", "json"]
+        run = subprocess.run(argv, capture_output=True, text=True, timeout=100)
+    print(f"$ {' '.join(argv)}\n  (exit {run.returncode})")
+    try:
+        doc = json.loads(run.stdout)
+    except json.JSONDecodeError as e:
+        return [f"stdout is not one JSON document ({e}): {run.stdout[:500]!r} "
+                f"stderr: {run.stderr[:500]!r}"]
+    problems = []
+    steps = {c["name"]: c["status"] for c in doc.get("checks", [])}
+    send = doc.get("send") or {}
+    got = {"exit": run.returncode, "send": send.get("status"),
+           "postfix status": steps.get("postfix status"), "maildrop": steps.get("maildrop")}
+    expected = {"exit": 0, "send": "sent", "postfix status": "pass", "maildrop": "pass"}
+    print(f"  got:      {got}\n  expected: {expected}")
+    for key in expected:
+        if got[key] != expected[key]:
+            problems.append(f"{key}: got {got[key]!r}, expected {expected[key]!r}")
+    # The message really went through Postfix: pickup, cleanup, qmgr, then the lab's discard.
+    log = Path(state) / "postfix.log"
+    deadline = time.monotonic() + 20
+    delivered = False
+    while time.monotonic() < deadline and not delivered:
+        text = log.read_text(errors="replace") if log.exists() else ""
+        delivered = any(f"to=<{to}>" in line and "status=sent" in line
+                        for line in text.splitlines())
+        if not delivered:
+            time.sleep(0.5)
+    if not delivered:
+        problems.append(f"no 'to=<{to}> ... status=sent' line in {log} within 20 s")
+    else:
+        print(f"  Postfix logged the discard of the message to {to}")
+    if problems:
+        print("  the probe's JSON:\n  " + json.dumps(doc, ensure_ascii=False)[:4000])
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -353,21 +417,25 @@ def main():
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     args = parser.parse_args()
     if args.list:
-        print("\n".join(c.name for c in CASES + DIAGNOSE_CASES))
+        print("\n".join(c.name for c in ALL_CASES))
         return 0
     if not args.probe:
         parser.error("--probe is required")
-    by_name = {c.name: c for c in CASES + DIAGNOSE_CASES}
+    by_name = {c.name: c for c in ALL_CASES}
     unknown = [n for n in args.cases if n not in by_name]
     if unknown:
         parser.error(f"unknown case(s): {', '.join(unknown)}")
     env = lab_env(args.lab)
     failed = 0
-    selected = [by_name[n] for n in args.cases] if args.cases else CASES + DIAGNOSE_CASES
+    selected = [by_name[n] for n in args.cases] if args.cases else ALL_CASES
     for case in selected:
         print(f"== {case.name}" + (f": {case.why}" if case.why else ""))
-        check = check_diagnose_case if isinstance(case, DiagnoseCase) else check_case
-        problems = check(case, args.probe, env)
+        if isinstance(case, PhpMailCase):
+            problems = check_php_mail_case(case, args.probe, env, args.lab)
+        elif isinstance(case, DiagnoseCase):
+            problems = check_diagnose_case(case, args.probe, env)
+        else:
+            problems = check_case(case, args.probe, env)
         for p in problems:
             print(f"  FAIL {p}")
         print(f"  {'FAIL' if problems else 'ok'}")

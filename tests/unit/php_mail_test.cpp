@@ -177,6 +177,22 @@ TEST_CASE("sendmail_path split like /bin/sh -c") {
     }
 }
 
+TEST_CASE("the configuration sendmail_path names: -C DIR, -CDIR, --file=FILE") {
+    using v = std::vector<std::string>;
+    using o = std::optional<std::string>;
+    CHECK(sendmail_config_option(v{"/usr/sbin/sendmail", "-t", "-i"}) == o{});
+    CHECK(sendmail_config_option(v{"/usr/sbin/sendmail", "-C", "/etc/postfix-out", "-t"}) ==
+          o{"/etc/postfix-out"});
+    CHECK(sendmail_config_option(v{"/usr/sbin/sendmail", "-C/etc/postfix-out"}) ==
+          o{"/etc/postfix-out"});
+    CHECK(sendmail_config_option(v{"/usr/bin/msmtp", "--file=/etc/msmtp-whmcs", "-t"}) ==
+          o{"/etc/msmtp-whmcs"});
+    CHECK(sendmail_config_option(v{"/usr/sbin/sendmail", "-C", "/a", "-C", "/b"}) == o{"/b"});
+    // The program's own name is not an option, and a trailing -C has no value.
+    CHECK(sendmail_config_option(v{"-C/not-an-option", "-t"}) == o{});
+    CHECK(sendmail_config_option(v{"/usr/sbin/sendmail", "-C"}) == o{});
+}
+
 TEST_CASE("the MTA behind sendmail") {
     struct row {
         std::string_view path;
@@ -360,7 +376,8 @@ TEST_CASE("php-mail JSON and text") {
     f.mta = mta_kind::exim;
     const auto ok = judge_php_mail(f);
     const auto ok_json = boost::json::serialize(php_mail_json(ok));
-    CHECK(ok_json.find(R"("ok":true,"category":"ok","cause":null,"held":false)") != std::string::npos);
+    CHECK(ok_json.find(R"("ok":true,"category":"ok","cause":null,"held":false)") !=
+          std::string::npos);
     CHECK(ok_json.find("\\x1B[31mexec") != std::string::npos);
     CHECK(ok_json.find('\x1b') == std::string::npos);
 }
