@@ -145,7 +145,8 @@ json::object run_as_json(const run_identity& id) {
     return json::object{{"user", sanitize_for_display(id.user, 64)},
                         {"uid", id.uid},
                         {"switched", id.switched},
-                        {"redirect_exempt", id.uid == 0}};
+                        {"redirect_exempt", id.uid == 0},
+                        {"redirect_tools", id.redirect_tools_present}};
 }
 
 json::object to_json(const probe_result& result, bool include_transcript) {

@@ -12,8 +12,9 @@
 
 namespace smtp_probe {
 
-/// {"user", "uid", "switched", "redirect_exempt"}: who the connections were made as; root is
-/// exempt from cPanel's SMTP Restrictions and CSF's SMTP_REDIRECT.
+/// {"user", "uid", "switched", "redirect_exempt", "redirect_tools"}: who the connections were made
+/// as; root is exempt from cPanel's SMTP Restrictions and CSF's SMTP_REDIRECT, which are
+/// installed when redirect_tools is true.
 [[nodiscard]] boost::json::object run_as_json(const run_identity& id);
 [[nodiscard]] boost::json::object to_json(const probe_result& result, bool include_transcript);
 [[nodiscard]] std::string render_json(const probe_result& result, bool include_transcript);

@@ -211,8 +211,9 @@ TEST_CASE("the report says who connected, and offers --as-user to root on cPanel
     CHECK(text.find("Connections made as whmcsuser (uid 1001)") != std::string::npos);
     CHECK(text.find(offer) == std::string::npos);
     auto doc = diagnose_json("mail.example.com", d, false);
-    CHECK(boost::json::serialize(doc.at("run_as")) ==
-          R"({"user":"whmcsuser","uid":1001,"switched":true,"redirect_exempt":false})");
+    CHECK(
+        boost::json::serialize(doc.at("run_as")) ==
+        R"({"user":"whmcsuser","uid":1001,"switched":true,"redirect_exempt":false,"redirect_tools":true})");
 
     d.ran_as = run_identity{"root", 0, false, true};
     text = render_diagnose_text("mail.example.com", d, text_options{});
