@@ -47,7 +47,7 @@ struct run_output {
     std::string err;
 };
 
-run_output run(php_mail_command cmd) {
+run_output run(const php_mail_command& cmd) {
     std::ostringstream out, err;
     run_output r;
     r.code = run_php_mail(cmd, out, err);
