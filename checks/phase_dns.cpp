@@ -1,0 +1,45 @@
+// dns: the addresses of the host asked for, through the system-like resolver (net/resolver.hpp).
+#include <fmt/format.h>
+#include <boost/asio/this_coro.hpp>
+#include <string>
+#include <utility>
+
+#include "checks/phases.hpp"
+#include "checks/probe_session.hpp"
+#include "net/resolver.hpp"
+
+namespace smtp_probe::phases {
+
+namespace asio = boost::asio;
+
+asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session& s) {
+    auto& rec = s.begin(phase::dns);
+    resolve_options options;
+    options.family = s.request.family;
+    options.timeout = s.bounded(s.request.timeouts.dns);
+    options.dns_server = s.request.dns_server;
+    auto ex = co_await asio::this_coro::executor;
+    auto outcome = co_await resolve_host(ex, s.request.host, options);
+    if (outcome.error) {
+        rec.error_text = shown(outcome.error.message());
+        s.fail(rec,
+               s.deadline_passed() ? probe_errc::deadline_exceeded
+                                   : cause_for_error(phase::dns, outcome.error),
+               fmt::format("{}: {}", s.request.host, rec.error_text));
+        co_return std::nullopt;
+    }
+    for (const auto& a : outcome.addresses) {
+        rec.addresses.push_back(a.to_string());
+    }
+    std::string detail;
+    for (std::size_t i = 0; i < rec.addresses.size() && i < 4; ++i) {
+        detail += (i ? ", " : "") + rec.addresses[i];
+    }
+    if (rec.addresses.size() > 4) {
+        detail += fmt::format(" (+{} more)", rec.addresses.size() - 4);
+    }
+    s.pass(rec, detail);
+    co_return std::move(outcome.addresses);
+}
+
+}  // namespace smtp_probe::phases

@@ -1,0 +1,64 @@
+// starttls: the upgrade to TLS on a plaintext connection (RFC 3207), or the reason it is skipped.
+#include <fmt/format.h>
+#include <string>
+
+#include "checks/phases.hpp"
+#include "checks/probe_session.hpp"
+#include "checks/starttls_rules.hpp"
+#include "net/smtp_commands.hpp"
+#include "net/smtp_stream.hpp"
+
+namespace smtp_probe::phases {
+
+namespace asio = boost::asio;
+
+asio::awaitable<bool> starttls(probe_session& s) {
+    switch (after_ehlo(s.request.security, s.caps.starttls, s.stream->tls_active())) {
+        case tls_step::none:
+            if (s.request.security == security_mode::none) {
+                s.skip(phase::starttls, skip_reason::plaintext_requested);
+                s.skip(phase::tls, skip_reason::plaintext_requested);
+                s.skip(phase::certificate, skip_reason::plaintext_requested);
+            } else {
+                s.skip(phase::starttls, skip_reason::not_offered);
+                s.skip(phase::tls, skip_reason::no_tls);
+                s.skip(phase::certificate, skip_reason::no_tls);
+                s.add_warning(warning_kind::tls_not_used, "EHLO: no STARTTLS");
+            }
+            co_return true;
+        case tls_step::fail_unavailable: {
+            auto& rec = s.begin(phase::starttls);
+            s.fail(rec, probe_errc::starttls_unavailable,
+                   "STARTTLS is not among the EHLO extensions");
+            co_return false;
+        }
+        case tls_step::starttls:
+            break;
+    }
+    auto& rec = s.begin(phase::starttls);
+    // The STARTTLS 220 gets its own check below, with its own words.
+    const auto starttls_line = smtp_cmd::starttls();
+    auto out = co_await s.exchange(starttls_line, strip_crlf(starttls_line), true);
+    if (!s.accepted(rec, out, {220})) {
+        co_return false;
+    }
+    // Bytes that arrived with the 220 were sent before TLS and could be an injection
+    // (CVE-2011-0411); RFC 3207 section 4.2 says to discard all pre-TLS knowledge.
+    if (s.stream->buffered() > 0) {
+        rec.error_text = fmt::format("{} bytes followed the 220 reply", s.stream->buffered());
+        s.fail(rec, probe_errc::protocol_violation,
+               fmt::format("{} unexpected bytes after the STARTTLS 220 (possible injection)",
+                           s.stream->buffered()));
+        co_return false;
+    }
+    s.pass(rec, shown(out.reply.summary()));
+    const bool handshake_ok = co_await tls_handshake(s);
+    if (!handshake_ok || !certificate(s)) {
+        co_return false;
+    }
+    // RFC 3207 section 4.2: forget the pre-TLS capabilities and ask again.
+    s.caps = {};
+    co_return co_await ehlo(s);
+}
+
+}  // namespace smtp_probe::phases
