@@ -145,6 +145,29 @@ void check_exim(const std::string& program, milliseconds timeout, std::vector<mt
     }
 }
 
+/// One Postfix file whose group must be `group` and whose mode must satisfy `mode_ok`.
+template <typename ModeCheck>
+void check_group_access(const char* name, const std::string& path, const std::string& group,
+                        ModeCheck mode_ok, php_mail_text ok_text, php_mail_text bad_text,
+                        std::vector<mta_check>& out) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        out.push_back({name,
+                       mta_check::result::fail,
+                       {{php_mail_text::path_error, {path, std::strerror(errno)}}}});
+        return;
+    }
+    const bool ok = mode_ok(st) && plain_group_name(st.st_gid) == group;
+    std::vector<std::string> values{path, fmt::format("{:04o}", st.st_mode & 07777),
+                                    group_name(st.st_gid)};
+    if (!ok) {
+        values.push_back(group);
+    }
+    out.push_back({name,
+                   ok ? mta_check::result::pass : mta_check::result::fail,
+                   {{ok ? ok_text : bad_text, std::move(values)}}});
+}
+
 void check_postfix(const std::string& resolved, const std::vector<std::string>& argv,
                    milliseconds timeout, std::vector<mta_check>& out) {
     postfix_instance pf;
@@ -177,45 +200,20 @@ void check_postfix(const std::string& resolved, const std::vector<std::string>& 
                        std::move(detail)});
     }
 
+    // postdrop must be setgid to Postfix's setgid_group (and runnable by everyone); maildrop
+    // must be a directory that group can write: that is how a user's mail gets queued.
     const auto group = postconf(pf, dir, "setgid_group", "postdrop", timeout);
-    const auto postdrop = dir + "/postdrop";
-    struct stat st {};
-    if (::stat(postdrop.c_str(), &st) != 0) {
-        out.push_back({"postdrop",
-                       mta_check::result::fail,
-                       {{php_mail_text::path_error, {postdrop, std::strerror(errno)}}}});
-    } else {
-        const bool ok = (st.st_mode & S_ISGID) != 0 && plain_group_name(st.st_gid) == group &&
-                        (st.st_mode & S_IXOTH) != 0;
-        std::vector<std::string> values{postdrop, fmt::format("{:04o}", st.st_mode & 07777),
-                                        group_name(st.st_gid)};
-        if (!ok) {
-            values.push_back(group);
-        }
-        out.push_back(
-            {"postdrop",
-             ok ? mta_check::result::pass : mta_check::result::fail,
-             {{ok ? php_mail_text::postdrop_ok : php_mail_text::postdrop_bad, std::move(values)}}});
-    }
-    const auto maildrop =
-        postconf(pf, dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop";
-    if (::stat(maildrop.c_str(), &st) != 0) {
-        out.push_back({"maildrop",
-                       mta_check::result::fail,
-                       {{php_mail_text::path_error, {maildrop, std::strerror(errno)}}}});
-    } else {
-        const bool ok = S_ISDIR(st.st_mode) && plain_group_name(st.st_gid) == group &&
-                        (st.st_mode & S_IWGRP) != 0;
-        std::vector<std::string> values{maildrop, fmt::format("{:04o}", st.st_mode & 07777),
-                                        group_name(st.st_gid)};
-        if (!ok) {
-            values.push_back(group);
-        }
-        out.push_back(
-            {"maildrop",
-             ok ? mta_check::result::pass : mta_check::result::fail,
-             {{ok ? php_mail_text::maildrop_ok : php_mail_text::maildrop_bad, std::move(values)}}});
-    }
+    check_group_access(
+        "postdrop", dir + "/postdrop", group,
+        [](const struct stat& st) {
+            return (st.st_mode & S_ISGID) != 0 && (st.st_mode & S_IXOTH) != 0;
+        },
+        php_mail_text::postdrop_ok, php_mail_text::postdrop_bad, out);
+    check_group_access(
+        "maildrop",
+        postconf(pf, dir, "queue_directory", "/var/spool/postfix", timeout) + "/maildrop", group,
+        [](const struct stat& st) { return S_ISDIR(st.st_mode) && (st.st_mode & S_IWGRP) != 0; },
+        php_mail_text::maildrop_ok, php_mail_text::maildrop_bad, out);
 }
 
 /// msmtp and ssmtp read a config file: -C FILE (both), --file=FILE (msmtp), else the system one.
