@@ -88,6 +88,15 @@ void print_identity_notes(const run_identity& id, language lang) {
     }
 }
 
+/// The trust store is read after --as-user has dropped root, so a root-only CA file fails there.
+void report_setup_error(const setup_error& e, const run_identity& id) {
+    std::cerr << "smtp-probe: " << e.what() << '\n';
+    if (id.switched) {
+        std::cerr << "smtp-probe: the trust store was read as " << sanitize_for_display(id.user, 64)
+                  << " (--as-user): --ca-file and --ca-path must be readable by that user\n";
+    }
+}
+
 int run_check_command(check_command& cmd) {
     for (const auto& notice : cmd.notices) {
         std::cerr << "smtp-probe: " << notice << '\n';
@@ -106,7 +115,7 @@ int run_check_command(check_command& cmd) {
     try {
         results = run_check_all_addresses(request, log);
     } catch (const setup_error& e) {
-        std::cerr << "smtp-probe: " << e.what() << '\n';
+        report_setup_error(e, *identity);
         return static_cast<int>(exit_status::cannot_run);
     }
     const bool transcript = cmd.output.transcript;
@@ -148,7 +157,7 @@ int run_diagnose_command(diagnose_command& cmd) {
     try {
         outcome = run_diagnose(request, cmd.extra_ports, cmd.message_size, log, cmd.send_to);
     } catch (const setup_error& e) {
-        std::cerr << "smtp-probe: " << e.what() << '\n';
+        report_setup_error(e, *identity);
         return static_cast<int>(exit_status::cannot_run);
     }
     outcome.ran_as = identity;

@@ -101,7 +101,7 @@ def can_build():
     """None when this machine can build the namespaces, else why not."""
     if os.geteuid() != 0:
         return "not root: network namespaces and iptables need root"
-    for tool in ("ip", "iptables"):
+    for tool in ("ip", "iptables", "openssl"):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (scripts/lab-deps installs it)"
     if run(["getent", "passwd", "nobody"], check=False).returncode != 0:
@@ -266,6 +266,22 @@ def main():
         t.expect("php-mail --as-user: checked as nobody",
                  "checked as nobody" in steps.get("sendmail_executable", ""),
                  out.stdout + out.stderr)
+
+        # A CA file only root can read: the trust store is read after the switch, and the
+        # message says what to change.
+        with tempfile.TemporaryDirectory() as tmp:
+            ca = Path(tmp) / "ca.pem"
+            run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                 "ec_paramgen_curve:P-256", "-nodes", "-keyout", str(Path(tmp) / "ca.key"),
+                 "-out", str(ca), "-days", "2", "-subj", "/CN=smtp-probe root-only test CA"])
+            os.chmod(tmp, 0o700)
+            out = run(ns.in_client([probe, "check", PROVIDER, "--ca-file", str(ca),
+                                    "--as-user", "nobody"]), check=False)
+        t.expect("root-only --ca-file with --as-user: exit 3", out.returncode == 3,
+                 f"exit {out.returncode}")
+        t.expect("root-only --ca-file with --as-user: says who must read it",
+                 "Permission denied" in out.stderr and
+                 "must be readable by that user" in out.stderr, out.stderr)
 
         print(f"redirect_netns: {t.failures} failed")
         return 1 if t.failures else 0
