@@ -248,8 +248,8 @@ def expand(arg, env):
     return re.sub(r"\{([a-z_]+(?::[a-z0-9-]+)?)\}", one, arg)
 
 
-def probe_once(case, probe, env):
-    argv = [probe, "check", *(expand(a, env) for a in case.args), "--format", "json",
+def probe_once(case, probe, env, command="check", timeout=60):
+    argv = [probe, command, *(expand(a, env) for a in case.args), "--format", "json",
             "--dns-server", env["dns"], "--ca-file", env["ca_file"],
             "--timeout", "10s", "--deadline", "30s", "--log-level", "off"]
     child_env = dict(os.environ)
@@ -257,7 +257,7 @@ def probe_once(case, probe, env):
         argv += ["--password-env", PASSWORD_VAR]
         child_env[PASSWORD_VAR] = env["password"] if case.password == "right" else WRONG_PASSWORD
     started = time.monotonic()
-    run = subprocess.run(argv, capture_output=True, text=True, env=child_env, timeout=60)
+    run = subprocess.run(argv, capture_output=True, text=True, env=child_env, timeout=timeout)
     return argv, run, time.monotonic() - started
 
 
@@ -313,16 +313,8 @@ def check_case(case, probe, env):
 
 
 def check_diagnose_case(case, probe, env):
-    argv = [probe, "diagnose", *(expand(a, env) for a in case.args), "--format", "json",
-            "--dns-server", env["dns"], "--ca-file", env["ca_file"],
-            "--timeout", "10s", "--deadline", "30s", "--log-level", "off"]
-    child_env = dict(os.environ)
-    if case.password:
-        argv += ["--password-env", PASSWORD_VAR]
-        child_env[PASSWORD_VAR] = env["password"] if case.password == "right" else WRONG_PASSWORD
-    started = time.monotonic()
-    run = subprocess.run(argv, capture_output=True, text=True, env=child_env, timeout=100)
-    print(f"$ {' '.join(argv)}\n  (exit {run.returncode}, {time.monotonic() - started:.2f} s)")
+    argv, run, took = probe_once(case, probe, env, "diagnose", timeout=100)
+    print(f"$ {' '.join(argv)}\n  (exit {run.returncode}, {took:.2f} s)")
     problems = []
     if env["password"] in run.stdout or env["password"] in run.stderr:
         problems.append("the lab password appears in the probe's output")
