@@ -104,16 +104,18 @@ asio::awaitable<bool> auth(probe_session& s) {
         const auto cause = plan.failure.value_or(probe_errc::no_common_mechanism);
         s.fail(rec, cause,
                s.caps.auth_mechanisms.empty()
-                   ? std::string("EHLO: no AUTH")
-                   : fmt::format("EHLO AUTH: {}",
-                                 shown(fmt::format("{}", fmt::join(s.caps.auth_mechanisms, " ")))));
+                   ? detail_notes{{detail_text::ehlo_no_auth, {}}}
+                   : detail_notes{
+                         {detail_text::ehlo_auth_list,
+                          {shown(fmt::format("{}", fmt::join(s.caps.auth_mechanisms, " ")))}}});
         co_return false;
     }
     const auto mech = *plan.mechanism;
     rec.mechanism = std::string(mechanism_name(mech));
     if (exposes_password(mech, tls)) {
-        s.add_warning(warning_kind::credentials_in_clear,
-                      fmt::format("AUTH {}, no TLS", mechanism_name(mech)));
+        s.add_warning(
+            warning_kind::credentials_in_clear,
+            detail_notes{{detail_text::auth_without_tls, {std::string(mechanism_name(mech))}}});
     }
     auto out = co_await authenticate(s, mech);
     if (!s.accepted(rec, out, {235})) {
