@@ -145,6 +145,25 @@ bool is_date_error(int verify_error) {
            verify_error == X509_V_ERR_CERT_NOT_YET_VALID;
 }
 
+/// The sentence for OpenSSL's verification error: the common ones by name.
+detail_text chain_error_text(int verify_error) {
+    switch (verify_error) {
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            return detail_text::cert_chain_issuer_unknown;
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+            return detail_text::cert_chain_self_signed;
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            return detail_text::cert_chain_expired;
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+            return detail_text::cert_chain_not_yet_valid;
+        default:
+            return detail_text::cert_chain_error;
+    }
+}
+
 std::string names_list(const certificate_facts& f) {
     std::string out;
     std::size_t listed = 0;
@@ -273,7 +292,8 @@ certificate_judgement judge_certificate(const certificate_facts& facts, std::str
         if (facts.verify_error_text.empty()) {
             notes.push_back({t::cert_chain_error_code, {std::to_string(facts.verify_error)}});
         } else {
-            notes.push_back({t::cert_chain_error, {clean(facts.verify_error_text)}});
+            notes.push_back(
+                {chain_error_text(facts.verify_error), {clean(facts.verify_error_text)}});
         }
     }
     j.detail = render_detail_en(notes);

@@ -3,6 +3,8 @@
 #include <ares.h>
 #include <fmt/args.h>
 #include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/sslerr.h>
 
 #include <boost/asio/error.hpp>
 #include <cerrno>
@@ -58,6 +60,24 @@ std::optional<detail_text> dns_error_id(int value) {
     }
 }
 
+std::optional<detail_text> tls_error_id(unsigned long packed) {
+    switch (ERR_GET_REASON(packed)) {
+        case SSL_R_WRONG_VERSION_NUMBER:
+            return detail_text::err_tls_wrong_version;
+        case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+        case SSL_R_NO_SHARED_CIPHER:
+            return detail_text::err_tls_handshake_failure;
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+        case SSL_R_NO_PROTOCOLS_AVAILABLE:
+            return detail_text::err_tls_protocol_version;
+        case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+            return detail_text::err_tls_unexpected_eof;
+        default:
+            return std::nullopt;
+    }
+}
+
 std::optional<detail_text> error_id(const boost::system::error_code& ec) {
     if (ec.category() == boost::system::system_category() ||
         ec.category() == boost::system::generic_category()) {
@@ -76,8 +96,13 @@ std::optional<detail_text> error_id(const boost::system::error_code& ec) {
         return detail_text::err_deadline_exceeded;
     }
     // net/dns_error.hpp is not ours to link: the c-ares category is known by its name.
-    if (std::string_view(ec.category().name()) == "c-ares") {
+    const std::string_view category = ec.category().name();
+    if (category == "c-ares") {
         return dns_error_id(ec.value());
+    }
+    // Asio's OpenSSL category: the value is OpenSSL's packed error code.
+    if (category == "asio.ssl") {
+        return tls_error_id(static_cast<unsigned long>(static_cast<unsigned int>(ec.value())));
     }
     return std::nullopt;
 }
@@ -122,6 +147,10 @@ std::string_view detail_template_en(detail_text id) {
         case t::err_dns_timeout:
         case t::err_dns_server_failure:
         case t::err_dns_refused:
+        case t::err_tls_wrong_version:
+        case t::err_tls_handshake_failure:
+        case t::err_tls_protocol_version:
+        case t::err_tls_unexpected_eof:
             return "{0}";
         case t::greeting_tls_instead:
             return "no greeting in {0} ms, but a TLS handshake succeeded: port {1} expects "
@@ -175,6 +204,10 @@ std::string_view detail_template_en(detail_text id) {
         case t::cert_chain_error_code:
             return ", chain error {0}";
         case t::cert_chain_error:
+        case t::cert_chain_issuer_unknown:
+        case t::cert_chain_self_signed:
+        case t::cert_chain_expired:
+        case t::cert_chain_not_yet_valid:
             return ", chain: {0}";
         case t::ehlo_no_auth:
             return "EHLO: no AUTH";

@@ -38,6 +38,10 @@ enum class detail_text {
     err_dns_timeout,
     err_dns_server_failure,
     err_dns_refused,
+    err_tls_wrong_version,      ///< plaintext where a TLS record was expected
+    err_tls_handshake_failure,  ///< a handshake_failure alert, no shared cipher
+    err_tls_protocol_version,   ///< no TLS version both sides accept
+    err_tls_unexpected_eof,     ///< the peer closed during the handshake
     // greeting
     greeting_tls_instead,        ///< {0} ms waited, {1} the port
     non_smtp_banner,             ///< {0} protocol, {1} the banner
@@ -68,6 +72,11 @@ enum class detail_text {
     cert_self_signed,
     cert_chain_error_code,  ///< {0} the X509_V_ code
     cert_chain_error,       ///< {0} OpenSSL's text
+    // the same ", chain: {0}" in English, for the verification errors met most
+    cert_chain_issuer_unknown,  ///< {0} OpenSSL's text: the issuer was not found or not trusted
+    cert_chain_self_signed,     ///< {0} OpenSSL's text: a self-signed certificate in the chain
+    cert_chain_expired,         ///< {0} OpenSSL's text: a certificate of the chain expired
+    cert_chain_not_yet_valid,   ///< {0} OpenSSL's text: one is not valid yet
     // auth
     ehlo_no_auth,
     ehlo_auth_list,    ///< {0} the mechanisms

@@ -50,6 +50,14 @@ std::string_view template_zh(detail_text id) {
             return "DNS 服务器无法应答";
         case t::err_dns_refused:
             return "DNS 服务器拒绝了查询";
+        case t::err_tls_wrong_version:
+            return "TLS 版本号错误：对方发来的不是 TLS 数据（多半是明文 SMTP）";
+        case t::err_tls_handshake_failure:
+            return "对方拒绝了握手（双方没有共同支持的加密套件）";
+        case t::err_tls_protocol_version:
+            return "双方没有共同支持的 TLS 版本";
+        case t::err_tls_unexpected_eof:
+            return "握手过程中对方关闭了连接";
         case t::greeting_tls_instead:
             return "{0} 毫秒内没有收到问候，但 TLS 握手成功：端口 {1} 要求隐式 TLS（WHMCS 中的"
                    "“SSL”）";
@@ -101,6 +109,14 @@ std::string_view template_zh(detail_text id) {
             return "，证书链校验错误 {0}";
         case t::cert_chain_error:
             return "，证书链：{0}";
+        case t::cert_chain_issuer_unknown:
+            return "，证书链：找不到签发者证书（缺少中间证书，或 CA 不受本机信任）";
+        case t::cert_chain_self_signed:
+            return "，证书链：链中有不受信任的自签名证书";
+        case t::cert_chain_expired:
+            return "，证书链：链中有证书已过期";
+        case t::cert_chain_not_yet_valid:
+            return "，证书链：链中有证书尚未生效";
         case t::ehlo_no_auth:
             return "EHLO：未提供 AUTH";
         case t::ehlo_auth_list:

@@ -4,7 +4,12 @@
 
 #include <ares.h>
 
+#include <openssl/err.h>
+#include <openssl/sslerr.h>
+#include <openssl/x509_vfy.h>
+
 #include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/system/errc.hpp>
 #include <string>
 #include <string_view>
@@ -73,6 +78,15 @@ const std::vector<english_row> english_rows = {
     {{t::cert_chain_error_code, {"20"}}, ", chain error 20"},
     {{t::cert_chain_error, {"unable to get local issuer certificate"}},
      ", chain: unable to get local issuer certificate"},
+    {{t::cert_chain_issuer_unknown, {"unable to get local issuer certificate"}},
+     ", chain: unable to get local issuer certificate"},
+    {{t::cert_chain_self_signed, {"self-signed certificate in certificate chain"}},
+     ", chain: self-signed certificate in certificate chain"},
+    {{t::cert_chain_expired, {"certificate has expired"}}, ", chain: certificate has expired"},
+    {{t::cert_chain_not_yet_valid, {"certificate is not yet valid"}},
+     ", chain: certificate is not yet valid"},
+    {{t::err_tls_wrong_version, {"wrong version number (SSL routines)"}},
+     "wrong version number (SSL routines)"},
     {{t::ehlo_no_auth, {}}, "EHLO: no AUTH"},
     {{t::ehlo_auth_list, {"GSSAPI NTLM"}}, "EHLO AUTH: GSSAPI NTLM"},
     {{t::auth_without_tls, {"PLAIN"}}, "AUTH PLAIN, no TLS"},
@@ -103,6 +117,10 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::err_dns_timeout, 1},
     {t::err_dns_server_failure, 1},
     {t::err_dns_refused, 1},
+    {t::err_tls_wrong_version, 1},
+    {t::err_tls_handshake_failure, 1},
+    {t::err_tls_protocol_version, 1},
+    {t::err_tls_unexpected_eof, 1},
     {t::greeting_tls_instead, 2},
     {t::non_smtp_banner, 2},
     {t::tls_record_not_greeting, 0},
@@ -129,6 +147,10 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::cert_self_signed, 0},
     {t::cert_chain_error_code, 1},
     {t::cert_chain_error, 1},
+    {t::cert_chain_issuer_unknown, 1},
+    {t::cert_chain_self_signed, 1},
+    {t::cert_chain_expired, 1},
+    {t::cert_chain_not_yet_valid, 1},
     {t::ehlo_no_auth, 0},
     {t::ehlo_auth_list, 1},
     {t::auth_without_tls, 1},
@@ -139,7 +161,7 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
 /// The text with protocol names (which Chinese keeps) taken out.
 std::string without_protocol_words(std::string s) {
     for (std::string_view word : {"STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO", "AUTH", "SIZE",
-                                  "TLS", "SSL", "DNS", "NUL", "CN", "CR", "LF", "ID"}) {
+                                  "TLS", "SSL", "DNS", "NUL", "CN", "CA", "CR", "LF", "ID"}) {
         for (auto at = s.find(word); at != std::string::npos; at = s.find(word)) {
             s.erase(at, word.size());
         }
@@ -154,6 +176,12 @@ bool has_ascii_letter(std::string_view s) {
         }
     }
     return false;
+}
+
+/// An OpenSSL error as Asio reports it.
+boost::system::error_code tls_error(int reason) {
+    return {static_cast<int>(ERR_PACK(ERR_LIB_SSL, 0, reason)),
+            boost::asio::error::get_ssl_category()};
 }
 
 constexpr std::int64_t day = 86'400;
@@ -258,6 +286,12 @@ TEST_CASE("foreign errors: the common ones get a sentence, English keeps their m
         {make_dns_error(ARES_ETIMEOUT), t::err_dns_timeout},
         {make_dns_error(ARES_ESERVFAIL), t::err_dns_server_failure},
         {make_dns_error(ARES_EREFUSED), t::err_dns_refused},
+        {tls_error(SSL_R_WRONG_VERSION_NUMBER), t::err_tls_wrong_version},
+        {tls_error(SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE), t::err_tls_handshake_failure},
+        {tls_error(SSL_R_NO_SHARED_CIPHER), t::err_tls_handshake_failure},
+        {tls_error(SSL_R_TLSV1_ALERT_PROTOCOL_VERSION), t::err_tls_protocol_version},
+        {tls_error(SSL_R_UNSUPPORTED_PROTOCOL), t::err_tls_protocol_version},
+        {tls_error(SSL_R_UNEXPECTED_EOF_WHILE_READING), t::err_tls_unexpected_eof},
     };
     for (const auto& [ec, id] : rows) {
         CAPTURE(ec.message());
@@ -273,10 +307,11 @@ TEST_CASE("foreign errors: the common ones get a sentence, English keeps their m
 }
 
 TEST_CASE("foreign errors nobody named keep the system's words in every language") {
-    const auto tls =
-        error_detail(boost::asio::error::no_protocol_option, "wrong version number (SSL routines)");
-    CHECK(tls.id == t::verbatim);
-    CHECK(zh({tls}) == "wrong version number (SSL routines)");
+    const auto tls = tls_error(SSL_R_BAD_SIGNATURE);
+    const auto note = error_detail(tls, tls.message());
+    CHECK(note.id == t::verbatim);
+    CHECK(zh({note}) == tls.message());
+    CHECK_FALSE(tls.message().empty());
     const auto other = error_detail(make_error_code(probe_errc::not_smtp), "not_smtp");
     CHECK(other.id == t::verbatim);
     CHECK(zh({other}) == "not_smtp");
@@ -304,4 +339,32 @@ TEST_CASE("the certificate judgement carries notes whose English is its detail")
     CHECK(zh(j.notes) ==
           "CN=mail.example.com，证书所列名称 mail.example.com，已于 2027-01-02 过期（1 "
           "天前），自签名");
+}
+
+TEST_CASE("OpenSSL's common verification errors get Chinese, English keeps OpenSSL's text") {
+    struct row {
+        int verify_error;
+        std::string_view text;
+        std::string_view zh_tail;
+    };
+    const std::vector<row> rows = {
+        {X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer certificate",
+         "，证书链：找不到签发者证书（缺少中间证书，或 CA 不受本机信任）"},
+        {X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, "self-signed certificate in certificate chain",
+         "，证书链：链中有不受信任的自签名证书"},
+        {X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired", "，证书链：链中有证书已过期"},
+        {X509_V_ERR_CERT_REVOKED, "certificate revoked", "，证书链：certificate revoked"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.text);
+        auto f = cert();
+        f.chain_trusted = false;
+        f.verify_error = r.verify_error;
+        f.verify_error_text = std::string(r.text);
+        const auto j = judge_certificate(f, "mail.example.com", t_2026_11_25, 14, false);
+        CHECK(j.detail ==
+              "CN=mail.example.com, expires 2027-01-02 (38 days), chain: " + std::string(r.text));
+        CHECK(zh(j.notes) ==
+              "CN=mail.example.com，2027-01-02 到期（还剩 38 天）" + std::string(r.zh_tail));
+    }
 }
