@@ -113,6 +113,39 @@ detail_note as_is(std::string text) {
     return {detail_text::verbatim, {std::move(text)}};
 }
 
+detail_note violation_detail(reply_violation v, std::string offending) {
+    auto id = detail_text::verbatim;
+    switch (v) {
+        case reply_violation::none:
+            break;
+        case reply_violation::line_too_long:
+            id = detail_text::reply_line_too_long;
+            break;
+        case reply_violation::too_many_lines:
+            id = detail_text::reply_too_many_lines;
+            break;
+        case reply_violation::reply_too_large:
+            id = detail_text::reply_too_large;
+            break;
+        case reply_violation::bad_code:
+            id = detail_text::reply_bad_code;
+            break;
+        case reply_violation::code_mismatch:
+            id = detail_text::reply_code_mismatch;
+            break;
+        case reply_violation::bad_separator:
+            id = detail_text::reply_bad_separator;
+            break;
+        case reply_violation::invalid_byte:
+            id = detail_text::reply_invalid_byte;
+            break;
+    }
+    if (id == detail_text::verbatim) {
+        return as_is(std::move(offending));
+    }
+    return {id, {std::string(violation_name(v)), std::move(offending)}};
+}
+
 detail_note error_detail(const boost::system::error_code& ec, std::string message) {
     return {error_id(ec).value_or(detail_text::verbatim), {std::move(message)}};
 }
@@ -152,6 +185,14 @@ std::string_view detail_template_en(detail_text id) {
         case t::err_tls_protocol_version:
         case t::err_tls_unexpected_eof:
             return "{0}";
+        case t::reply_line_too_long:
+        case t::reply_too_many_lines:
+        case t::reply_too_large:
+        case t::reply_bad_code:
+        case t::reply_code_mismatch:
+        case t::reply_bad_separator:
+        case t::reply_invalid_byte:
+            return "{0}: {1}";
         case t::greeting_tls_instead:
             return "no greeting in {0} ms, but a TLS handshake succeeded: port {1} expects "
                    "implicit TLS";

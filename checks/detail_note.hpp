@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "net/reply_parser.hpp"
+
 namespace smtp_probe {
 
 /// One sentence of the probe. Templates use {0}, {1}, ... for the values, in order. A sentence
@@ -42,6 +44,14 @@ enum class detail_text {
     err_tls_handshake_failure,  ///< a handshake_failure alert, no shared cipher
     err_tls_protocol_version,   ///< no TLS version both sides accept
     err_tls_unexpected_eof,     ///< the peer closed during the handshake
+    // a reply that broke RFC 5321 section 4.2: {0} the violation's name, {1} the offending text
+    reply_line_too_long,
+    reply_too_many_lines,
+    reply_too_large,
+    reply_bad_code,
+    reply_code_mismatch,
+    reply_bad_separator,
+    reply_invalid_byte,
     // greeting
     greeting_tls_instead,        ///< {0} ms waited, {1} the port
     non_smtp_banner,             ///< {0} protocol, {1} the banner
@@ -101,6 +111,9 @@ using detail_notes = std::vector<detail_note>;
 /// A foreign error (asio, the OS, c-ares, OpenSSL, the probe's own error codes): a known one gets
 /// its id, anything else is shown as `message` says it. `message` is ec.message(), sanitised.
 [[nodiscard]] detail_note error_detail(const boost::system::error_code& ec, std::string message);
+
+/// A reply the parser refused (net/reply_parser.hpp); `offending` is the sanitised server text.
+[[nodiscard]] detail_note violation_detail(reply_violation v, std::string offending);
 
 /// The English template of a sentence.
 [[nodiscard]] std::string_view detail_template_en(detail_text id);

@@ -205,8 +205,7 @@ reply_context probe_session::context() const {
 
 void probe_session::fail_io(phase_record& rec, const reply_outcome& out) {
     if (out.violation != reply_violation::none) {
-        set_error(
-            rec, as_is(fmt::format("{}: {}", violation_name(out.violation), shown(out.offending))));
+        set_error(rec, violation_detail(out.violation, shown(out.offending)));
     } else if (!out.offending.empty()) {
         // The probe's own sentence when exchange() wrote it; a stream's own words otherwise.
         const bool ours = offending_note_ && render_detail_en({*offending_note_}) == out.offending;

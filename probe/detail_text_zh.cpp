@@ -58,6 +58,20 @@ std::string_view template_zh(detail_text id) {
             return "双方没有共同支持的 TLS 版本";
         case t::err_tls_unexpected_eof:
             return "握手过程中对方关闭了连接";
+        case t::reply_line_too_long:
+            return "回复中有一行过长：{1}";
+        case t::reply_too_many_lines:
+            return "回复的行数过多：{1}";
+        case t::reply_too_large:
+            return "回复过大：{1}";
+        case t::reply_bad_code:
+            return "回复码无效：{1}";
+        case t::reply_code_mismatch:
+            return "多行回复中各行的回复码不一致：{1}";
+        case t::reply_bad_separator:
+            return "回复码后面的分隔符无效：{1}";
+        case t::reply_invalid_byte:
+            return "回复中含有 NUL 字节：{1}";
         case t::greeting_tls_instead:
             return "{0} 毫秒内没有收到问候，但 TLS 握手成功：端口 {1} 要求隐式 TLS（WHMCS 中的"
                    "“SSL”）";

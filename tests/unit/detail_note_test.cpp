@@ -121,6 +121,13 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::err_tls_handshake_failure, 1},
     {t::err_tls_protocol_version, 1},
     {t::err_tls_unexpected_eof, 1},
+    {t::reply_line_too_long, 2},
+    {t::reply_too_many_lines, 2},
+    {t::reply_too_large, 2},
+    {t::reply_bad_code, 2},
+    {t::reply_code_mismatch, 2},
+    {t::reply_bad_separator, 2},
+    {t::reply_invalid_byte, 2},
     {t::greeting_tls_instead, 2},
     {t::non_smtp_banner, 2},
     {t::tls_record_not_greeting, 0},
@@ -367,4 +374,23 @@ TEST_CASE("OpenSSL's common verification errors get Chinese, English keeps OpenS
         CHECK(zh(j.notes) ==
               "CN=mail.example.com，2027-01-02 到期（还剩 38 天）" + std::string(r.zh_tail));
     }
+}
+
+TEST_CASE("a reply the parser refused: its name and the server's text, as fail_io wrote them") {
+    const std::vector<std::pair<reply_violation, std::string_view>> rows = {
+        {reply_violation::line_too_long, "回复中有一行过长：X"},
+        {reply_violation::too_many_lines, "回复的行数过多：X"},
+        {reply_violation::reply_too_large, "回复过大：X"},
+        {reply_violation::bad_code, "回复码无效：X"},
+        {reply_violation::code_mismatch, "多行回复中各行的回复码不一致：X"},
+        {reply_violation::bad_separator, "回复码后面的分隔符无效：X"},
+        {reply_violation::invalid_byte, "回复中含有 NUL 字节：X"},
+    };
+    for (const auto& [v, zh_text] : rows) {
+        CAPTURE(violation_name(v));
+        const auto note = violation_detail(v, "X");
+        CHECK(en({note}) == std::string(violation_name(v)) + ": X");
+        CHECK(zh({note}) == zh_text);
+    }
+    CHECK(violation_detail(reply_violation::none, "X") == as_is("X"));
 }
