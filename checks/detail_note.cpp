@@ -252,6 +252,8 @@ std::string_view detail_template_en(detail_text id) {
             return ", chain: {0}";
         case t::ehlo_no_auth:
             return "EHLO: no AUTH";
+        case t::cram_md5_not_base64:
+            return "CRAM-MD5 challenge is not base64: {0}";
         case t::ehlo_auth_list:
             return "EHLO AUTH: {0}";
         case t::auth_without_tls:

@@ -89,8 +89,9 @@ enum class detail_text {
     cert_chain_not_yet_valid,   ///< {0} OpenSSL's text: one is not valid yet
     // auth
     ehlo_no_auth,
-    ehlo_auth_list,    ///< {0} the mechanisms
-    auth_without_tls,  ///< {0} the mechanism
+    cram_md5_not_base64,  ///< {0} the server's challenge
+    ehlo_auth_list,       ///< {0} the mechanisms
+    auth_without_tls,     ///< {0} the mechanism
     // envelope
     address_unusable,
     queue_id,  ///< {0}

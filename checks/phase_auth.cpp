@@ -60,7 +60,7 @@ asio::awaitable<reply_outcome> authenticate(probe_session& s, auth_mechanism mec
             if (!response) {
                 out.error = make_error_code(probe_errc::protocol_violation);
                 out.violation = reply_violation::bad_separator;
-                out.offending = "CRAM-MD5 challenge is not base64: " + out.reply.text();
+                s.set_offending(out, {detail_text::cram_md5_not_base64, {out.reply.text()}});
                 co_return out;
             }
             co_return co_await send_secret(s, redacted, *smtp_cmd::auth_response(*response));

@@ -203,12 +203,30 @@ reply_context probe_session::context() const {
     return ctx;
 }
 
+void probe_session::set_offending(reply_outcome& out, detail_note note) {
+    out.offending = render_detail_en({note});
+    offending_note_ = std::move(note);
+}
+
 void probe_session::fail_io(phase_record& rec, const reply_outcome& out) {
+    // The probe's own sentence when set_offending() wrote it; a stream's own words otherwise.
+    const bool ours = offending_note_ && render_detail_en({*offending_note_}) == out.offending;
     if (out.violation != reply_violation::none) {
-        set_error(rec, violation_detail(out.violation, shown(out.offending)));
+        const auto name = std::string(violation_name(out.violation));
+        const auto english = fmt::format("{}: {}", name, shown(out.offending));
+        if (ours) {
+            auto note = *offending_note_;
+            for (auto& arg : note.args) {
+                arg = shown(arg);
+            }
+            rec.error_notes = {{detail_text::subject_colon, {name}}, std::move(note)};
+            rec.error_text = render_detail_en(rec.error_notes);
+        }
+        // Sanitising the parts may differ from sanitising the whole; the English must not.
+        if (!ours || rec.error_text != english) {
+            set_error(rec, violation_detail(out.violation, shown(out.offending)));
+        }
     } else if (!out.offending.empty()) {
-        // The probe's own sentence when exchange() wrote it; a stream's own words otherwise.
-        const bool ours = offending_note_ && render_detail_en({*offending_note_}) == out.offending;
         set_error(rec, ours ? *offending_note_ : as_is(shown(out.offending)));
     } else {
         set_error(rec, error_detail(out.error, shown(out.error.message())));
@@ -242,9 +260,8 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
     // with the wrong command.
     if (stream->buffered() > 0) {
         out.error = make_error_code(probe_errc::protocol_violation);
-        offending_note_ = detail_note{detail_text::unsolicited_before_command,
-                                      {std::to_string(stream->buffered())}};
-        out.offending = render_detail_en({*offending_note_});
+        set_offending(
+            out, {detail_text::unsolicited_before_command, {std::to_string(stream->buffered())}});
         co_return out;
     }
     out.error = co_await stream->write(bytes, bounded(request.timeouts.reply));
@@ -257,9 +274,8 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
         note_reply(out.reply);
         if (!trailing_bytes_allowed && stream->buffered() > 0) {
             out.error = make_error_code(probe_errc::protocol_violation);
-            offending_note_ = detail_note{detail_text::unsolicited_after_reply,
-                                          {std::to_string(stream->buffered())}};
-            out.offending = render_detail_en({*offending_note_});
+            set_offending(
+                out, {detail_text::unsolicited_after_reply, {std::to_string(stream->buffered())}});
         }
     }
     co_return out;

@@ -83,6 +83,10 @@ public:
 
     void fail_io(phase_record& rec, const reply_outcome& out);
 
+    /// The probe's own words for what is wrong with a reply: out.offending gets their English,
+    /// and fail_io the note, so that the text report can say it in other languages.
+    void set_offending(reply_outcome& out, detail_note note);
+
     /// The outcome of one command at `rec`: true when the reply is one of `accepted`; otherwise
     /// the phase fails, on the I/O error or on what the reply means (classify.hpp).
     bool accepted(phase_record& rec, const reply_outcome& out, std::initializer_list<int> codes);

@@ -133,6 +133,8 @@ std::string_view template_zh(detail_text id) {
             return "，证书链：链中有证书尚未生效";
         case t::ehlo_no_auth:
             return "EHLO：未提供 AUTH";
+        case t::cram_md5_not_base64:
+            return "CRAM-MD5 质询不是有效的 base64：{0}";
         case t::ehlo_auth_list:
             return "EHLO 提供的 AUTH 方式：{0}";
         case t::auth_without_tls:

@@ -88,6 +88,7 @@ const std::vector<english_row> english_rows = {
     {{t::err_tls_wrong_version, {"wrong version number (SSL routines)"}},
      "wrong version number (SSL routines)"},
     {{t::ehlo_no_auth, {}}, "EHLO: no AUTH"},
+    {{t::cram_md5_not_base64, {"!!"}}, "CRAM-MD5 challenge is not base64: !!"},
     {{t::ehlo_auth_list, {"GSSAPI NTLM"}}, "EHLO AUTH: GSSAPI NTLM"},
     {{t::auth_without_tls, {"PLAIN"}}, "AUTH PLAIN, no TLS"},
     {{t::address_unusable, {}}, "the address contains characters SMTP cannot carry"},
@@ -159,6 +160,7 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::cert_chain_expired, 1},
     {t::cert_chain_not_yet_valid, 1},
     {t::ehlo_no_auth, 0},
+    {t::cram_md5_not_base64, 1},
     {t::ehlo_auth_list, 1},
     {t::auth_without_tls, 1},
     {t::address_unusable, 0},
@@ -167,8 +169,9 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
 
 /// The text with protocol names (which Chinese keeps) taken out.
 std::string without_protocol_words(std::string s) {
-    for (std::string_view word : {"STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO", "AUTH", "SIZE",
-                                  "TLS", "SSL", "DNS", "NUL", "CN", "CA", "CR", "LF", "ID"}) {
+    for (std::string_view word :
+         {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO", "AUTH", "SIZE", "TLS",
+          "SSL", "DNS", "NUL", "CN", "CA", "CR", "LF", "ID"}) {
         for (auto at = s.find(word); at != std::string::npos; at = s.find(word)) {
             s.erase(at, word.size());
         }
