@@ -135,10 +135,6 @@ std::string iso_date(std::int64_t epoch_seconds) {
     return fmt::format("{:04}-{:02}-{:02}", y, m, d);
 }
 
-std::string day_count(std::int64_t n) {
-    return fmt::format("{} day{}", n, n == 1 ? "" : "s");
-}
-
 bool is_name_error(int verify_error) {
     return verify_error == X509_V_ERR_HOSTNAME_MISMATCH ||
            verify_error == X509_V_ERR_IP_ADDRESS_MISMATCH;
@@ -147,6 +143,25 @@ bool is_name_error(int verify_error) {
 bool is_date_error(int verify_error) {
     return verify_error == X509_V_ERR_CERT_HAS_EXPIRED ||
            verify_error == X509_V_ERR_CERT_NOT_YET_VALID;
+}
+
+/// The sentence for OpenSSL's verification error: the common ones by name.
+detail_text chain_error_text(int verify_error) {
+    switch (verify_error) {
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+            return detail_text::cert_chain_issuer_unknown;
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+            return detail_text::cert_chain_self_signed;
+        case X509_V_ERR_CERT_HAS_EXPIRED:
+            return detail_text::cert_chain_expired;
+        case X509_V_ERR_CERT_NOT_YET_VALID:
+            return detail_text::cert_chain_not_yet_valid;
+        default:
+            return detail_text::cert_chain_error;
+    }
 }
 
 std::string names_list(const certificate_facts& f) {
@@ -236,39 +251,52 @@ certificate_judgement judge_certificate(const certificate_facts& facts, std::str
         j.cause = probe_errc::cert_name_mismatch;
     }
 
+    using t = detail_text;
+    auto& notes = j.notes;
     if (!facts.common_name.empty()) {
-        j.detail = "CN=" + clean(facts.common_name);
+        notes.push_back({t::cert_common_name, {clean(facts.common_name)}});
     } else if (!facts.subject.empty()) {
-        j.detail = clean(facts.subject);
+        notes.push_back(as_is(clean(facts.subject)));
     } else {
-        j.detail = "no subject";
+        notes.push_back({t::cert_no_subject, {}});
     }
     if (!names_ok) {
-        j.detail += ", names " + (facts.dns_names.empty() && facts.ip_addresses.empty()
-                                      ? std::string("none")
-                                      : names_list(facts));
+        if (facts.dns_names.empty() && facts.ip_addresses.empty()) {
+            notes.push_back({t::cert_names_none, {}});
+        } else {
+            notes.push_back({t::cert_names, {names_list(facts)}});
+        }
     }
+    // The count of days picks the sentence, so that English can say "1 day" and "2 days".
     switch (dates) {
-        case cert_date_state::expired:
-            j.detail += fmt::format(", expired {} ({} ago)", iso_date(facts.not_after),
-                                    day_count(days_left(now, facts.not_after)));
+        case cert_date_state::expired: {
+            const auto ago = days_left(now, facts.not_after);
+            notes.push_back({ago == 1 ? t::cert_expired_day : t::cert_expired_days,
+                             {iso_date(facts.not_after), std::to_string(ago)}});
             break;
+        }
         case cert_date_state::not_yet_valid:
-            j.detail += fmt::format(", valid from {}", iso_date(facts.not_before));
+            notes.push_back({t::cert_valid_from, {iso_date(facts.not_before)}});
             break;
         case cert_date_state::valid:
-        case cert_date_state::expiring:
-            j.detail += fmt::format(", expires {} ({})", iso_date(facts.not_after),
-                                    day_count(days_left(facts.not_after, now)));
+        case cert_date_state::expiring: {
+            const auto left = days_left(facts.not_after, now);
+            notes.push_back({left == 1 ? t::cert_expires_day : t::cert_expires_days,
+                             {iso_date(facts.not_after), std::to_string(left)}});
             break;
+        }
     }
     if (facts.self_signed && !facts.chain_trusted) {
-        j.detail += ", self-signed";
+        notes.push_back({t::cert_self_signed, {}});
     } else if (untrusted || chain_dates_bad) {
-        j.detail += facts.verify_error_text.empty()
-                        ? fmt::format(", chain error {}", facts.verify_error)
-                        : ", chain: " + clean(facts.verify_error_text);
+        if (facts.verify_error_text.empty()) {
+            notes.push_back({t::cert_chain_error_code, {std::to_string(facts.verify_error)}});
+        } else {
+            notes.push_back(
+                {chain_error_text(facts.verify_error), {clean(facts.verify_error_text)}});
+        }
     }
+    j.detail = render_detail_en(notes);
 
     if (j.cause) {
         j.status = insecure ? phase_status::warn : phase_status::fail;

@@ -38,7 +38,8 @@ struct certificate_judgement {
     phase_status status = phase_status::pass;
     std::optional<probe_errc> cause;      ///< the failure (also kept when insecure made it a warn)
     std::optional<warning_kind> warning;  ///< cert_expiring or insecure_certificate
-    std::string detail;                   ///< sanitised facts: name, dates, trust
+    detail_notes notes;                   ///< sanitised facts: name, dates, trust
+    std::string detail;                   ///< the notes in English
 };
 
 /// Precedence: a date out of range (cert_expired), then an untrusted chain (cert_untrusted), then

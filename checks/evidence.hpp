@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "checks/detail_note.hpp"
 #include "checks/errors.hpp"
 #include "checks/phase.hpp"
 #include "checks/request.hpp"
@@ -51,11 +52,15 @@ struct phase_record {
     /// One short, language-neutral fact for the phase line: an address, the server's reply, a TLS
     /// version. Sanitised.
     std::string detail;
+    /// `detail` sentence by sentence, for the text report in other languages; detail is their
+    /// English rendering. Empty for records built by hand: then detail is shown as it is.
+    detail_notes notes;
 
     // Evidence; only what the phase produced is set.
     std::optional<smtp_reply> reply;  ///< the last (deciding) reply, text bounded but not sanitised
     std::optional<int> sys_errno;
-    std::string error_text;  ///< the foreign error's message (asio, OpenSSL, c-ares), sanitised
+    std::string error_text;    ///< the foreign error's message (asio, OpenSSL, c-ares), sanitised
+    detail_notes error_notes;  ///< error_text as notes, like `notes`
     std::vector<std::string> addresses;     ///< dns: resolved addresses
     std::optional<std::string> peer;        ///< tcp: the address:port connected to
     std::vector<std::string> capabilities;  ///< ehlo: the keywords advertised
@@ -72,12 +77,14 @@ struct address_attempt {
     int family = 4;       ///< 4 or 6
     phase_status status = phase_status::skip;
     std::optional<probe_errc> cause;
-    std::string error;  ///< short sanitised description
+    std::string error;              ///< short sanitised description
+    detail_notes error_notes = {};  ///< error as notes (checks/detail_note.hpp)
 };
 
 struct probe_warning {
     warning_kind kind;
-    std::string detail;  ///< sanitised, language-neutral fact (a date, two addresses, a size)
+    std::string detail;       ///< sanitised, language-neutral fact (a date, two addresses, a size)
+    detail_notes notes = {};  ///< detail as notes (checks/detail_note.hpp)
 };
 
 enum class transcript_direction { sent, received, info };

@@ -60,7 +60,7 @@ asio::awaitable<reply_outcome> authenticate(probe_session& s, auth_mechanism mec
             if (!response) {
                 out.error = make_error_code(probe_errc::protocol_violation);
                 out.violation = reply_violation::bad_separator;
-                out.offending = "CRAM-MD5 challenge is not base64: " + out.reply.text();
+                s.set_offending(out, {detail_text::cram_md5_not_base64, {out.reply.text()}});
                 co_return out;
             }
             co_return co_await send_secret(s, redacted, *smtp_cmd::auth_response(*response));
@@ -104,16 +104,18 @@ asio::awaitable<bool> auth(probe_session& s) {
         const auto cause = plan.failure.value_or(probe_errc::no_common_mechanism);
         s.fail(rec, cause,
                s.caps.auth_mechanisms.empty()
-                   ? std::string("EHLO: no AUTH")
-                   : fmt::format("EHLO AUTH: {}",
-                                 shown(fmt::format("{}", fmt::join(s.caps.auth_mechanisms, " ")))));
+                   ? detail_notes{{detail_text::ehlo_no_auth, {}}}
+                   : detail_notes{
+                         {detail_text::ehlo_auth_list,
+                          {shown(fmt::format("{}", fmt::join(s.caps.auth_mechanisms, " ")))}}});
         co_return false;
     }
     const auto mech = *plan.mechanism;
     rec.mechanism = std::string(mechanism_name(mech));
     if (exposes_password(mech, tls)) {
-        s.add_warning(warning_kind::credentials_in_clear,
-                      fmt::format("AUTH {}, no TLS", mechanism_name(mech)));
+        s.add_warning(
+            warning_kind::credentials_in_clear,
+            detail_notes{{detail_text::auth_without_tls, {std::string(mechanism_name(mech))}}});
     }
     auto out = co_await authenticate(s, mech);
     if (!s.accepted(rec, out, {235})) {

@@ -21,24 +21,25 @@ asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session
     auto ex = co_await asio::this_coro::executor;
     auto outcome = co_await resolve_host(ex, s.request.host, options);
     if (outcome.error) {
-        rec.error_text = shown(outcome.error.message());
+        probe_session::set_error(rec, error_detail(outcome.error, shown(outcome.error.message())));
         s.fail(rec,
                s.deadline_passed() ? probe_errc::deadline_exceeded
                                    : cause_for_error(phase::dns, outcome.error),
-               fmt::format("{}: {}", s.request.host, rec.error_text));
+               {{detail_text::subject_colon, {s.request.host}}, rec.error_notes.front()});
         co_return std::nullopt;
     }
     for (const auto& a : outcome.addresses) {
         rec.addresses.push_back(a.to_string());
     }
-    std::string detail;
+    std::string listed;
     for (std::size_t i = 0; i < rec.addresses.size() && i < 4; ++i) {
-        detail += (i ? ", " : "") + rec.addresses[i];
+        listed += (i ? ", " : "") + rec.addresses[i];
     }
+    detail_notes detail{as_is(std::move(listed))};
     if (rec.addresses.size() > 4) {
-        detail += fmt::format(" (+{} more)", rec.addresses.size() - 4);
+        detail.push_back({detail_text::more_items, {std::to_string(rec.addresses.size() - 4)}});
     }
-    s.pass(rec, detail);
+    s.pass(rec, std::move(detail));
     co_return std::move(outcome.addresses);
 }
 

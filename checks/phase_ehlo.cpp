@@ -18,7 +18,7 @@ asio::awaitable<bool> ehlo(probe_session& s) {
     const auto name = s.request.helo_name.empty() ? std::string("localhost") : s.request.helo_name;
     const auto line = smtp_cmd::ehlo(name);
     if (!line) {
-        s.fail(rec, probe_errc::ehlo_rejected, "the HELO name contains CR, LF or NUL");
+        s.fail(rec, probe_errc::ehlo_rejected, detail_notes{{detail_text::helo_name_unusable, {}}});
         co_return false;
     }
     auto out = co_await s.command(*line);

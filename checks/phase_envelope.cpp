@@ -26,7 +26,7 @@ asio::awaitable<bool> envelope_step(probe_session& s, phase p, std::optional<std
                                     probe_errc unusable_address) {
     auto& rec = s.begin(p);
     if (!line) {
-        s.fail(rec, unusable_address, "the address contains characters SMTP cannot carry");
+        s.fail(rec, unusable_address, detail_notes{{detail_text::address_unusable, {}}});
         co_return false;
     }
     auto out = co_await s.command(*line);
@@ -88,7 +88,8 @@ asio::awaitable<bool> data(probe_session& s) {
         co_return false;
     }
     const auto id = queue_id_from(out.reply);
-    s.pass(rec, id ? fmt::format("queue id {}", shown(*id)) : shown(out.reply.summary()));
+    s.pass(rec, id ? detail_notes{{detail_text::queue_id, {shown(*id)}}}
+                   : detail_notes{as_is(shown(out.reply.summary()))});
     co_return true;
 }
 

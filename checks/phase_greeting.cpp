@@ -79,27 +79,28 @@ asio::awaitable<bool> greeting(probe_session& s) {
     if (tls_answered) {
         s.note(transcript_direction::info, "the second connection completed a TLS handshake");
         s.fail(rec, probe_errc::port_mode_mismatch,
-               fmt::format("no greeting in {} ms, but a TLS handshake succeeded: port {} "
-                           "expects implicit TLS",
-                           sniff_after.count(), s.request.port));
+               {{detail_text::greeting_tls_instead,
+                 {std::to_string(sniff_after.count()), std::to_string(s.request.port)}}});
         co_return false;
     }
     const auto banner = non_smtp_banner(s.stream->first_bytes());
     if (banner && *banner != "TLS") {
         rec.error_text = shown(s.stream->first_bytes().substr(0, 120));
-        s.fail(rec, probe_errc::not_smtp, fmt::format("{} banner: {}", *banner, rec.error_text));
+        s.fail(rec, probe_errc::not_smtp,
+               {{detail_text::non_smtp_banner, {std::string(*banner), rec.error_text}}});
         co_return false;
     }
     if (out.error) {
         if (banner && *banner == "TLS") {
             s.fail(rec, probe_errc::port_mode_mismatch,
-                   "the server sent a TLS record instead of a greeting");
+                   detail_notes{{detail_text::tls_record_not_greeting, {}}});
             co_return false;
         }
         if (out.error == probe_errc::reply_timeout && !s.deadline_passed()) {
-            rec.error_text = fmt::format("{} bytes received", s.stream->bytes_received());
+            const auto received = std::to_string(s.stream->bytes_received());
+            probe_session::set_error(rec, {detail_text::greeting_bytes_received, {received}});
             s.fail(rec, probe_errc::greeting_timeout,
-                   fmt::format("{} ms, {} bytes", full.count(), s.stream->bytes_received()));
+                   {{detail_text::greeting_timeout, {std::to_string(full.count()), received}}});
             co_return false;
         }
         s.fail_io(rec, out);
@@ -109,9 +110,9 @@ asio::awaitable<bool> greeting(probe_session& s) {
     rec.reply = out.reply;
     if (s.stream->buffered() > 0) {
         // RFC 5321 section 4.3.1: after the greeting the server waits for the client.
-        rec.error_text =
-            fmt::format("{} unsolicited bytes after the greeting", s.stream->buffered());
-        s.fail(rec, probe_errc::protocol_violation, rec.error_text);
+        probe_session::set_error(
+            rec, {detail_text::unsolicited_after_greeting, {std::to_string(s.stream->buffered())}});
+        s.fail(rec, probe_errc::protocol_violation, rec.error_notes);
         co_return false;
     }
     const auto judgement = judge_greeting(out.reply);

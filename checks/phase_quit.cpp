@@ -29,7 +29,9 @@ asio::awaitable<void> quit(probe_session& s) {
     if (out.error) {
         s.stamp(rec);
         rec.status = phase_status::skip;
-        rec.detail = shown(out.error.message());  // ignored: the envelope was already judged
+        // Ignored: the envelope was already judged.
+        rec.notes = {error_detail(out.error, shown(out.error.message()))};
+        rec.detail = render_detail_en(rec.notes);
     } else {
         rec.reply = out.reply;
         s.pass(rec, shown(out.reply.summary()));

@@ -23,13 +23,14 @@ asio::awaitable<bool> starttls(probe_session& s) {
                 s.skip(phase::starttls, skip_reason::not_offered);
                 s.skip(phase::tls, skip_reason::no_tls);
                 s.skip(phase::certificate, skip_reason::no_tls);
-                s.add_warning(warning_kind::tls_not_used, "EHLO: no STARTTLS");
+                s.add_warning(warning_kind::tls_not_used,
+                              detail_notes{{detail_text::ehlo_no_starttls, {}}});
             }
             co_return true;
         case tls_step::fail_unavailable: {
             auto& rec = s.begin(phase::starttls);
             s.fail(rec, probe_errc::starttls_unavailable,
-                   "STARTTLS is not among the EHLO extensions");
+                   detail_notes{{detail_text::starttls_not_offered, {}}});
             co_return false;
         }
         case tls_step::starttls:
@@ -45,10 +46,9 @@ asio::awaitable<bool> starttls(probe_session& s) {
     // Bytes that arrived with the 220 were sent before TLS and could be an injection
     // (CVE-2011-0411); RFC 3207 section 4.2 says to discard all pre-TLS knowledge.
     if (s.stream->buffered() > 0) {
-        rec.error_text = fmt::format("{} bytes followed the 220 reply", s.stream->buffered());
-        s.fail(rec, probe_errc::protocol_violation,
-               fmt::format("{} unexpected bytes after the STARTTLS 220 (possible injection)",
-                           s.stream->buffered()));
+        const auto bytes = std::to_string(s.stream->buffered());
+        probe_session::set_error(rec, {detail_text::bytes_after_starttls_220, {bytes}});
+        s.fail(rec, probe_errc::protocol_violation, {{detail_text::starttls_injection, {bytes}}});
         co_return false;
     }
     s.pass(rec, shown(out.reply.summary()));

@@ -54,21 +54,22 @@ asio::awaitable<bool> connect_any(probe_session& s,
         last_error = ec;
         attempt.status = phase_status::fail;
         attempt.cause = s.cause_of(phase::tcp, ec);
-        attempt.error = shown(ec.message());
+        attempt.error_notes = {error_detail(ec, shown(ec.message()))};
+        attempt.error = render_detail_en(attempt.error_notes);
         s.result.addresses.push_back(std::move(attempt));
         s.stream->close();
         auto ex = co_await asio::this_coro::executor;
         s.stream = std::make_unique<smtp_stream>(ex, *s.services.tls);
     }
     if (!connected) {
-        rec.error_text = shown(last_error.message());
+        probe_session::set_error(rec, error_detail(last_error, shown(last_error.message())));
         if (last_error.category() == boost::system::system_category()) {
             rec.sys_errno = last_error.value();
         }
         const auto target = addresses.empty() ? shown(s.request.host)
                                               : endpoint_text({addresses.back(), s.request.port});
         s.fail(rec, s.cause_of(phase::tcp, last_error),
-               fmt::format("{}: {}", target, rec.error_text));
+               {{detail_text::subject_colon, {target}}, rec.error_notes.front()});
         co_return false;
     }
     rec.peer = endpoint_text(*s.endpoint);

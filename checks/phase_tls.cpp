@@ -22,14 +22,14 @@ asio::awaitable<bool> tls_handshake(probe_session& s) {
         co_await s.stream->handshake(s.request.host, s.bounded(s.request.timeouts.reply));
     if (ec) {
         ++s.result.round_trips;
-        rec.error_text = shown(ec.message());
+        probe_session::set_error(rec, error_detail(ec, shown(ec.message())));
         auto cause = s.cause_of(phase::tls, ec);
         // "Wrong version number" means plaintext where TLS was expected. Right after the
         // server agreed to STARTTLS that is a broken handshake, not a port/mode mismatch.
         if (cause == probe_errc::port_mode_mismatch && s.request.security != security_mode::tls) {
             cause = probe_errc::tls_handshake_failed;
         }
-        s.fail(rec, cause, rec.error_text);
+        s.fail(rec, cause, rec.error_notes);
         co_return false;
     }
     rec.tls = read_tls_facts(s.stream->native_tls());
@@ -44,20 +44,20 @@ bool certificate(probe_session& s) {
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
     auto facts = read_certificate_facts(s.stream->native_tls(), s.request.host, now);
     if (!facts) {
-        s.fail(rec, probe_errc::cert_untrusted, "the server presented no certificate");
+        s.fail(rec, probe_errc::cert_untrusted, detail_notes{{detail_text::no_certificate, {}}});
         return false;
     }
     const auto judgement = judge_certificate(*facts, s.request.host, now, s.request.cert_warn_days,
                                              s.request.insecure);
     rec.certificate = std::move(*facts);
     if (judgement.warning) {
-        s.add_warning(*judgement.warning, judgement.detail);
+        s.add_warning(*judgement.warning, judgement.notes);
     }
     if (judgement.status == phase_status::fail) {
-        s.fail(rec, judgement.cause.value_or(probe_errc::cert_untrusted), judgement.detail);
+        s.fail(rec, judgement.cause.value_or(probe_errc::cert_untrusted), judgement.notes);
         return false;
     }
-    s.pass(rec, judgement.detail, judgement.status);
+    s.pass(rec, judgement.notes, judgement.status);
     return true;
 }
 

@@ -102,18 +102,33 @@ void probe_session::stamp(phase_record& rec) {
 }
 
 void probe_session::pass(phase_record& rec, std::string detail, phase_status status) {
+    pass(rec, detail_notes{as_is(std::move(detail))}, status);
+}
+
+void probe_session::fail(phase_record& rec, probe_errc cause, std::string detail) {
+    fail(rec, cause, detail_notes{as_is(std::move(detail))});
+}
+
+void probe_session::set_error(phase_record& rec, detail_note error) {
+    rec.error_notes = {std::move(error)};
+    rec.error_text = render_detail_en(rec.error_notes);
+}
+
+void probe_session::pass(phase_record& rec, detail_notes detail, phase_status status) {
     stamp(rec);
     rec.status = status;
-    rec.detail = std::move(detail);
+    rec.detail = render_detail_en(detail);
+    rec.notes = std::move(detail);
     services.log->debug("phase {} {} in {:.1f} ms: {}", phase_name(rec.name), status_name(status),
                         rec.duration.count(), rec.detail);
 }
 
-void probe_session::fail(phase_record& rec, probe_errc cause, std::string detail) {
+void probe_session::fail(phase_record& rec, probe_errc cause, detail_notes detail) {
     stamp(rec);
     rec.status = phase_status::fail;
     rec.cause = cause;
-    rec.detail = std::move(detail);
+    rec.detail = render_detail_en(detail);
+    rec.notes = std::move(detail);
     failed_phase = rec.name;
     services.log->info("phase {} failed ({}) in {:.1f} ms: {}", phase_name(rec.name),
                        cause_id(cause), rec.duration.count(), rec.detail);
@@ -127,13 +142,18 @@ void probe_session::skip(phase p, skip_reason why) {
 }
 
 void probe_session::add_warning(warning_kind kind, std::string detail) {
+    add_warning(kind, detail_notes{as_is(std::move(detail))});
+}
+
+void probe_session::add_warning(warning_kind kind, detail_notes detail) {
     for (const auto& w : result.warnings) {
         if (w.kind == kind) {
             return;
         }
     }
-    services.log->info("warning {}: {}", warning_id(kind), detail);
-    result.warnings.push_back({kind, std::move(detail)});
+    auto english = render_detail_en(detail);
+    services.log->info("warning {}: {}", warning_id(kind), english);
+    result.warnings.push_back({kind, std::move(english), std::move(detail)});
 }
 
 void probe_session::note(transcript_direction dir, std::string text) {
@@ -183,18 +203,38 @@ reply_context probe_session::context() const {
     return ctx;
 }
 
+void probe_session::set_offending(reply_outcome& out, detail_note note) {
+    out.offending = render_detail_en({note});
+    offending_note_ = std::move(note);
+}
+
 void probe_session::fail_io(phase_record& rec, const reply_outcome& out) {
+    // The probe's own sentence when set_offending() wrote it; a stream's own words otherwise.
+    const bool ours = offending_note_ && render_detail_en({*offending_note_}) == out.offending;
     if (out.violation != reply_violation::none) {
-        rec.error_text = fmt::format("{}: {}", violation_name(out.violation), shown(out.offending));
+        const auto name = std::string(violation_name(out.violation));
+        const auto english = fmt::format("{}: {}", name, shown(out.offending));
+        if (ours) {
+            auto note = *offending_note_;
+            for (auto& arg : note.args) {
+                arg = shown(arg);
+            }
+            rec.error_notes = {{detail_text::subject_colon, {name}}, std::move(note)};
+            rec.error_text = render_detail_en(rec.error_notes);
+        }
+        // Sanitising the parts may differ from sanitising the whole; the English must not.
+        if (!ours || rec.error_text != english) {
+            set_error(rec, violation_detail(out.violation, shown(out.offending)));
+        }
     } else if (!out.offending.empty()) {
-        rec.error_text = shown(out.offending);
+        set_error(rec, ours ? *offending_note_ : as_is(shown(out.offending)));
     } else {
-        rec.error_text = shown(out.error.message());
+        set_error(rec, error_detail(out.error, shown(out.error.message())));
     }
     if (out.error.category() == boost::system::system_category()) {
         rec.sys_errno = out.error.value();
     }
-    fail(rec, cause_of(rec.name, out.error), rec.error_text);
+    fail(rec, cause_of(rec.name, out.error), rec.error_notes);
 }
 
 bool probe_session::accepted(phase_record& rec, const reply_outcome& out,
@@ -220,7 +260,8 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
     // with the wrong command.
     if (stream->buffered() > 0) {
         out.error = make_error_code(probe_errc::protocol_violation);
-        out.offending = fmt::format("{} unsolicited bytes before the command", stream->buffered());
+        set_offending(
+            out, {detail_text::unsolicited_before_command, {std::to_string(stream->buffered())}});
         co_return out;
     }
     out.error = co_await stream->write(bytes, bounded(request.timeouts.reply));
@@ -233,7 +274,8 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
         note_reply(out.reply);
         if (!trailing_bytes_allowed && stream->buffered() > 0) {
             out.error = make_error_code(probe_errc::protocol_violation);
-            out.offending = fmt::format("{} unsolicited bytes after the reply", stream->buffered());
+            set_offending(
+                out, {detail_text::unsolicited_after_reply, {std::to_string(stream->buffered())}});
         }
     }
     co_return out;

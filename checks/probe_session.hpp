@@ -56,9 +56,16 @@ public:
     phase_record& record(phase p);
     phase_record& begin(phase p);
     void stamp(phase_record& rec);
+    /// The detail goes in as notes (checks/detail_note.hpp); rec.detail is their English.
+    void pass(phase_record& rec, detail_notes detail, phase_status status = phase_status::pass);
+    void fail(phase_record& rec, probe_errc cause, detail_notes detail);
+    /// A detail that is all the server's words or plain values: shown as it is in any language.
     void pass(phase_record& rec, std::string detail, phase_status status = phase_status::pass);
     void fail(phase_record& rec, probe_errc cause, std::string detail);
+    /// Sets rec.error_notes and rec.error_text, its English.
+    static void set_error(phase_record& rec, detail_note error);
     void skip(phase p, skip_reason why);
+    void add_warning(warning_kind kind, detail_notes detail);
     void add_warning(warning_kind kind, std::string detail);
     void note(transcript_direction dir, std::string text);
     void note_reply(const smtp_reply& reply);
@@ -75,6 +82,10 @@ public:
     [[nodiscard]] reply_context context() const;
 
     void fail_io(phase_record& rec, const reply_outcome& out);
+
+    /// The probe's own words for what is wrong with a reply: out.offending gets their English,
+    /// and fail_io the note, so that the text report can say it in other languages.
+    void set_offending(reply_outcome& out, detail_note note);
 
     /// The outcome of one command at `rec`: true when the reply is one of `accepted`; otherwise
     /// the phase fails, on the I/O error or on what the reply means (classify.hpp).
@@ -103,6 +114,8 @@ private:
     clock_type::time_point deadline_at_;
     std::set<phase> ran_;
     std::map<phase, clock_type::time_point> phase_started_;
+    /// What exchange() put into reply_outcome::offending, as a note for fail_io.
+    std::optional<detail_note> offending_note_;
 };
 
 }  // namespace smtp_probe

@@ -239,10 +239,12 @@ std::optional<probe_warning> message_size_warning(std::uint64_t planned_bytes,
     if (encoded <= *size_limit) {
         return std::nullopt;
     }
-    return probe_warning{warning_kind::size_limit_below_message,
-                         std::to_string(planned_bytes) + " bytes planned, about " +
-                             std::to_string(encoded) + " bytes encoded > SIZE " +
-                             std::to_string(*size_limit)};
+    detail_notes notes{
+        {detail_text::size_planned,
+         {std::to_string(planned_bytes), std::to_string(encoded), std::to_string(*size_limit)}}};
+    auto english = render_detail_en(notes);
+    return probe_warning{warning_kind::size_limit_below_message, std::move(english),
+                         std::move(notes)};
 }
 
 std::optional<std::uint64_t> announced_size(const probe_result& r) {

@@ -66,8 +66,11 @@ probe_result dns_failure_result(const probe_request& base, const boost::system::
         if (p == phase::dns) {
             rec.status = phase_status::fail;
             rec.cause = cause_for_error(phase::dns, ec);
-            rec.error_text = sanitize_for_display(ec.message(), 300);
-            rec.detail = sanitize_for_display(base.host, 200) + ": " + rec.error_text;
+            rec.error_notes = {error_detail(ec, sanitize_for_display(ec.message(), 300))};
+            rec.error_text = render_detail_en(rec.error_notes);
+            rec.notes = {{detail_text::subject_colon, {sanitize_for_display(base.host, 200)}},
+                         rec.error_notes.front()};
+            rec.detail = render_detail_en(rec.notes);
         } else {
             rec.skipped = skip_reason::after_failure;
         }

@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 
 #include "net/sanitize.hpp"
+#include "probe/detail_text.hpp"
 #include "probe/report_json.hpp"
 #include "probe/report_text.hpp"
 
@@ -192,7 +193,7 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
     if (d.dns_failure) {
         out += paint(color, sgr::red, verdict_line(d.dns_failure->outcome, lang)) + "\n";
         if (const auto* rec = d.dns_failure->find(phase::dns); rec && !rec->detail.empty()) {
-            out += "  " + clean(rec->detail) + "\n";
+            out += "  " + clean(localized(rec->detail, rec->notes, lang)) + "\n";
         }
         out += std::string(ui_text(ui_string::diag_dns_failed, lang)) + "\n";
         return out;
@@ -249,7 +250,9 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
         // gave it away.
         const auto shown = c.result.outcome.failed_phase.value_or(phase::greeting);
         if (const auto* rec = c.result.find(shown); rec && !rec->detail.empty()) {
-            failures += fmt::format("      {}: {}\n", phase_label(shown, lang), clean(rec->detail));
+            failures += fmt::format("      {}{}{}\n", phase_label(shown, lang),
+                                    lang == language::zh ? "：" : ": ",
+                                    clean(localized(rec->detail, rec->notes, lang)));
         }
     }
     if (!failures.empty()) {
@@ -311,7 +314,9 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                    paint(color, sgr::green,
                          fmt::format(fmt::runtime(ui_text(ui_string::diag_sent_ok, lang)),
                                      fmt::arg("to", address))) +
-                   (data != nullptr ? fmt::format(" ({})", clean(data->detail)) : std::string()) +
+                   (data != nullptr
+                        ? fmt::format(" ({})", clean(localized(data->detail, data->notes, lang)))
+                        : std::string()) +
                    "\n";
         } else {
             out += "\n  " +
@@ -334,7 +339,9 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
         out += "\n" + std::string(ui_text(ui_string::warnings, lang)) + colon(lang) + "\n";
         for (const auto& w : warnings) {
             out += fmt::format("  ! {}", describe(w.kind, lang).title);
-            out += w.detail.empty() ? "\n" : fmt::format(" ({})\n", clean(w.detail));
+            out += w.detail.empty()
+                       ? "\n"
+                       : fmt::format(" ({})\n", clean(localized(w.detail, w.notes, lang)));
             if (w.kind == warning_kind::size_limit_below_message && d.planned_size &&
                 advice.chosen) {
                 const auto limit = announced_size(d.combinations[*advice.chosen].result);

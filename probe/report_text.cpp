@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "net/sanitize.hpp"
+#include "probe/detail_text.hpp"
 #include "probe/utc_time.hpp"
 
 namespace smtp_probe {
@@ -172,7 +173,8 @@ void append_evidence(std::string& out, const phase_record& r, language lang) {
         out += fmt::format("{}{}\n", label(ui_string::errno_label, lang), errno_text(*r.sys_errno));
     }
     if (!r.error_text.empty()) {
-        out += fmt::format("{}{}\n", label(ui_string::error, lang), clean(r.error_text));
+        out += fmt::format("{}{}\n", label(ui_string::error, lang),
+                           clean(localized(r.error_text, r.error_notes, lang)));
     }
     if (r.certificate) {
         append_certificate(out, *r.certificate, lang, "");
@@ -237,13 +239,13 @@ void append_phases(std::string& out, const probe_result& result, const text_opti
             line += paint(sgr::dim, fmt::format("  {:>8}  ({})", "", why));
             if (!r->detail.empty()) {
                 line += ' ';
-                line += clean(r->detail);
+                line += clean(localized(r->detail, r->notes, opt.lang));
             }
         } else {
             line += fmt::format("  {:>8}", format_ms(r->duration));
             if (!r->detail.empty()) {
                 line += "  ";
-                line += clean(r->detail);
+                line += clean(localized(r->detail, r->notes, opt.lang));
             }
         }
         // Trailing padding is noise when a line has nothing after the label.
@@ -277,7 +279,7 @@ void append_addresses(std::string& out, const probe_result& result, const text_o
                 fmt::format("  {} [{}]", describe(*a.cause, opt.lang).title, cause_id(*a.cause));
         }
         if (!a.error.empty()) {
-            line += fmt::format("  {}", clean(a.error));
+            line += fmt::format("  {}", clean(localized(a.error, a.error_notes, opt.lang)));
         }
         out += line;
         out += '\n';
@@ -362,7 +364,7 @@ void append_warnings(std::string& out, const probe_result& result, const text_op
         out +=
             fmt::format("  {} {} [{}]\n", paint(sgr::yellow, "!"), text.title, warning_id(w.kind));
         if (!w.detail.empty()) {
-            out += fmt::format("    {}\n", clean(w.detail));
+            out += fmt::format("    {}\n", clean(localized(w.detail, w.notes, lang)));
         }
         if (opt.verbosity > 0) {
             out += fmt::format("    {}\n", text.why);

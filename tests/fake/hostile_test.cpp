@@ -591,6 +591,16 @@ TEST_CASE("a second reply behind the EHLO reply: protocol_violation at the next 
                   {phase::dns, phase::tcp, phase::greeting});
     CHECK_FALSE(any_line_starts_with(lines_of(server), "STARTTLS"));
     check_bounded(run.result, request, run.wall_clock);
+    // The probe's words follow the reader's language; the JSON keeps the English.
+    const auto& rec = record_of(run.result, failed);
+    CHECK(rec.error_text.find("unsolicited bytes") != std::string::npos);
+    text_options zh;
+    zh.lang = language::zh;
+    const auto out = render_text(run.result, zh);
+    CHECK((out.find("回复之后服务器又主动发来") != std::string::npos ||
+           out.find("发送命令之前服务器已主动发来") != std::string::npos));
+    CHECK(out.find("unsolicited") == std::string::npos);
+    CHECK(render_json(run.result, false).find("unsolicited bytes") != std::string::npos);
 }
 
 TEST_CASE("STARTTLS injection (CVE-2011-0411) and its neighbours") {
@@ -810,6 +820,17 @@ TEST_CASE("a CRAM-MD5 challenge that is not base64: auth_failed / protocol_viola
     check_failure(run.result, "auth_failed", "protocol_violation", phase::auth, up_to_certificate);
     check_bounded(run.result, request, run.wall_clock);
     CHECK(record_of(run.result, phase::auth).mechanism == std::optional<std::string>("CRAM-MD5"));
+    if (challenge != nullptr) {
+        const std::string text(challenge + 4, std::string_view(challenge).size() - 6);
+        CHECK(record_of(run.result, phase::auth).error_text ==
+              "bad_separator: CRAM-MD5 challenge is not base64: " + text);
+        text_options zh;
+        zh.lang = language::zh;
+        const auto out = render_text(run.result, zh);
+        CHECK(out.find("bad_separator：CRAM-MD5 质询不是有效的 base64：" + text) !=
+              std::string::npos);
+        CHECK(out.find("challenge is not") == std::string::npos);
+    }
 }
 
 // ---- reply codes out of range ------------------------------------------------------------------

@@ -273,3 +273,29 @@ TEST_CASE("--transcript prints each combination's conversation, and only then") 
     CHECK(render_diagnose_text("mail.example.com", d, text_options{}).find("<<< 220") ==
           std::string::npos);
 }
+
+TEST_CASE("the failures list says the probe's own words in the reader's language") {
+    auto r = failed(587, security_mode::starttls, phase::starttls, probe_errc::starttls_unavailable,
+                    failure_category::connect_host);
+    auto& rec = r.checks[static_cast<std::size_t>(phase::starttls)];
+    REQUIRE(rec.name == phase::starttls);
+    rec.notes = {{detail_text::starttls_not_offered, {}}};
+    rec.detail = render_detail_en(rec.notes);
+    diagnose_outcome d;
+    d.combinations.push_back(combo(587, security_mode::starttls, r));
+    d.combinations.push_back(
+        combo(465, security_mode::tls, passed(465, security_mode::tls, false)));
+    d.advice = recommend(d.combinations);
+
+    const auto en = render_diagnose_text("mail.example.com", d, text_options{});
+    CHECK(en.find("      STARTTLS: STARTTLS is not among the EHLO extensions\n") !=
+          std::string::npos);
+    text_options zh;
+    zh.lang = language::zh;
+    const auto zh_text = render_diagnose_text("mail.example.com", d, zh);
+    CHECK(zh_text.find("      STARTTLS 升级：EHLO 扩展列表中没有 STARTTLS\n") != std::string::npos);
+    CHECK(zh_text.find("not among") == std::string::npos);
+    // JSON keeps the English.
+    CHECK(boost::json::serialize(diagnose_json("mail.example.com", d, false))
+              .find("STARTTLS is not among the EHLO extensions") != std::string::npos);
+}

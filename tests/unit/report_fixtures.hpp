@@ -139,6 +139,80 @@ inline probe_result with_warnings() {
     return r;
 }
 
+/// Sets a detail the way the pipeline does: the notes, and their English as the detail.
+inline void set_detail(phase_record& r, detail_notes notes) {
+    r.detail = render_detail_en(notes);
+    r.notes = std::move(notes);
+}
+
+/// A passing probe whose details carry the probe's own sentences as notes: four addresses and
+/// two more, a first address refused, the certificate's expiry, AUTH PLAIN without TLS.
+inline probe_result passing_with_notes() {
+    probe_result r = passing();
+    set_detail(r.checks[0], {as_is("192.0.2.10, 192.0.2.11, 192.0.2.12, 192.0.2.13"),
+                             {detail_text::more_items, {"2"}}});
+    set_detail(r.checks[6], {{detail_text::cert_common_name, {"mail.example.com"}},
+                             {detail_text::cert_expires_days, {"2025-04-01", "60"}}});
+    address_attempt refused{"192.0.2.9", 4, phase_status::fail, probe_errc::tcp_refused, ""};
+    refused.error_notes = {{detail_text::err_connection_refused, {"Connection refused"}}};
+    refused.error = render_detail_en(refused.error_notes);
+    r.addresses.insert(r.addresses.begin(), refused);
+    detail_notes clear{{detail_text::auth_without_tls, {"PLAIN"}}};
+    r.warnings = {{warning_kind::credentials_in_clear, render_detail_en(clear), clear}};
+    return r;
+}
+
+/// Port 587 with --security starttls, and no STARTTLS in the EHLO reply.
+inline probe_result starttls_missing() {
+    probe_result r = passing();
+    auto& starttls = r.checks[4];
+    starttls.status = phase_status::fail;
+    starttls.cause = probe_errc::starttls_unavailable;
+    set_detail(starttls, {{detail_text::starttls_not_offered, {}}});
+    for (std::size_t i = 5; i < r.checks.size(); ++i) {
+        r.checks[i] = record(r.checks[i].name, phase_status::skip, 0);
+        r.checks[i].skipped = skip_reason::after_failure;
+    }
+    r.outcome = {failure_category::connect_host, probe_errc::starttls_unavailable, std::nullopt,
+                 phase::starttls};
+    return r;
+}
+
+/// The connection to the only address was refused.
+inline probe_result tcp_refused() {
+    probe_result r = passing();
+    auto& tcp = r.checks[1];
+    tcp = record(phase::tcp, phase_status::fail, 0.3);
+    tcp.cause = probe_errc::tcp_refused;
+    tcp.sys_errno = 111;
+    tcp.error_notes = {{detail_text::err_connection_refused, {"Connection refused"}}};
+    tcp.error_text = render_detail_en(tcp.error_notes);
+    set_detail(tcp, {{detail_text::subject_colon, {"192.0.2.10:587"}}, tcp.error_notes.front()});
+    for (std::size_t i = 2; i < r.checks.size(); ++i) {
+        r.checks[i] = record(r.checks[i].name, phase_status::skip, 0);
+        r.checks[i].skipped = skip_reason::after_failure;
+    }
+    r.addresses = {
+        {"192.0.2.10", 4, phase_status::fail, probe_errc::tcp_refused, "Connection refused"}};
+    r.outcome = {failure_category::connect_host, probe_errc::tcp_refused, std::nullopt, phase::tcp};
+    return r;
+}
+
+/// The result with every note dropped: what a renderer shows from the English strings alone.
+inline probe_result without_notes(probe_result r) {
+    for (auto& c : r.checks) {
+        c.notes.clear();
+        c.error_notes.clear();
+    }
+    for (auto& a : r.addresses) {
+        a.error_notes.clear();
+    }
+    for (auto& w : r.warnings) {
+        w.notes.clear();
+    }
+    return r;
+}
+
 constexpr std::string_view hostile_line = "5.7.8 \x1b[31mred\x1b[0m bad \xff\xfe bytes\r\n\x07";
 
 /// A server that tries terminal escapes and invalid UTF-8 in its 535 reply.

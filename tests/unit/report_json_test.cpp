@@ -299,3 +299,24 @@ TEST_CASE("serialize_json writes what boost::json::parse reads back") {
     CHECK(text.find("3.5") != std::string::npos);
     CHECK(text.find("18446744073709551615") != std::string::npos);
 }
+
+TEST_CASE("details stay English in JSON whatever notes the records carry") {
+    for (const auto& r : {fx::passing_with_notes(), fx::starttls_missing(), fx::tcp_refused()}) {
+        CHECK(render_json(r, false) == render_json(fx::without_notes(r), false));
+    }
+    const auto doc = round_trip(fx::passing_with_notes(), false);
+    const auto& checks = doc.at("checks").as_array();
+    CHECK(checks.at(0).at("detail").as_string() ==
+          "192.0.2.10, 192.0.2.11, 192.0.2.12, 192.0.2.13 (+2 more)");
+    CHECK(checks.at(6).at("detail").as_string() ==
+          "CN=mail.example.com, expires 2025-04-01 (60 days)");
+    CHECK(doc.at("warnings").as_array().at(0).at("detail").as_string() == "AUTH PLAIN, no TLS");
+    CHECK(doc.at("addresses").as_array().at(0).at("error").as_string() == "Connection refused");
+
+    const auto starttls = round_trip(fx::starttls_missing(), false);
+    CHECK(starttls.at("checks").as_array().at(4).at("detail").as_string() ==
+          "STARTTLS is not among the EHLO extensions");
+    const auto tcp = round_trip(fx::tcp_refused(), false);
+    CHECK(tcp.at("checks").as_array().at(1).at("detail").as_string() ==
+          "192.0.2.10:587: Connection refused");
+}

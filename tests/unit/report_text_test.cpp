@@ -294,3 +294,55 @@ TEST_CASE("an IPv6 literal target is bracketed") {
     r.target.security = security_mode::automatic;
     CHECK(contains(render_text(r, {}), "Target: [2001:db8::25]:25 (auto)"));
 }
+
+namespace {
+
+text_options zh_options() {
+    text_options o;
+    o.lang = language::zh;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("zh: the probe's own words in details, errors and warnings are Chinese") {
+    const auto out = render_text(fx::passing_with_notes(), zh_options());
+    CHECK(
+        contains(line_with(out, "证书校验"), "CN=mail.example.com，2025-04-01 到期（还剩 60 天）"));
+    CHECK(contains(line_with(out, "192.0.2.10, 192.0.2.11"), "（另有 2 个）"));
+    CHECK(contains(line_with(out, "192.0.2.9"), "连接被拒绝"));
+    CHECK(contains(out, "AUTH PLAIN，未使用 TLS"));
+    for (std::string_view english : {"expires", "days", "more", "Connection refused", "no TLS"}) {
+        CAPTURE(english);
+        CHECK_FALSE(contains(out, english));
+    }
+}
+
+TEST_CASE("zh: a failed STARTTLS and a refused connection are explained in Chinese") {
+    const auto starttls = render_text(fx::starttls_missing(), zh_options());
+    CHECK(contains(line_with(starttls, "STARTTLS 升级"), "EHLO 扩展列表中没有 STARTTLS"));
+    CHECK_FALSE(contains(starttls, "not among"));
+
+    const auto tcp = render_text(fx::tcp_refused(), zh_options());
+    CHECK(contains(line_with(tcp, "TCP 连接"), "192.0.2.10:587：连接被拒绝"));
+    CHECK(contains(tcp, "111 (ECONNREFUSED)"));
+    CHECK_FALSE(contains(tcp, "Connection refused"));
+}
+
+TEST_CASE("en: the notes change nothing, the English details are shown as recorded") {
+    for (const auto& r : {fx::passing_with_notes(), fx::starttls_missing(), fx::tcp_refused()}) {
+        for (int verbosity : {0, 1}) {
+            text_options en;
+            en.verbosity = verbosity;
+            CHECK(render_text(r, en) == render_text(fx::without_notes(r), en));
+        }
+    }
+    const auto out = render_text(fx::passing_with_notes(), {});
+    CHECK(contains(line_with(out, "Certificate"),
+                   "CN=mail.example.com, expires 2025-04-01 (60 days)"));
+    CHECK(contains(out, "192.0.2.10, 192.0.2.11, 192.0.2.12, 192.0.2.13 (+2 more)"));
+    CHECK(contains(out, "AUTH PLAIN, no TLS"));
+    CHECK(contains(render_text(fx::starttls_missing(), {}),
+                   "STARTTLS is not among the EHLO extensions"));
+    CHECK(contains(render_text(fx::tcp_refused(), {}), "Error: Connection refused"));
+}
