@@ -58,4 +58,32 @@ std::optional<auth_mechanism> mechanism_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+probe_request probe_request::clone() const {
+    probe_request r;
+    r.host = host;
+    r.port = port;
+    r.security = security;
+    r.user = user;
+    r.password = password.clone();
+    r.oauth_token = oauth_token.clone();
+    r.forced_mechanism = forced_mechanism;
+    r.from = from;
+    r.rcpt = rcpt;
+    r.skip_rcpt = skip_rcpt;
+    r.send_to = send_to;
+    r.timeouts = timeouts;
+    r.deadline = deadline;
+    r.family = family;
+    r.all_addresses = all_addresses;
+    r.ca_file = ca_file;
+    r.ca_path = ca_path;
+    r.insecure = insecure;
+    r.cert_warn_days = cert_warn_days;
+    r.helo_name = helo_name;
+    r.dns_server = dns_server;
+    r.keep_transcript = keep_transcript;
+    r.local_names = local_names;
+    return r;
+}
+
 }  // namespace smtp_probe

@@ -90,6 +90,10 @@ struct probe_request {
         }
         return rcpt ? rcpt : effective_from();
     }
+
+    /// A full copy, secrets included (they are not copyable by accident, only on purpose).
+    /// Keep it in step with the fields above.
+    [[nodiscard]] probe_request clone() const;
 };
 
 }  // namespace smtp_probe

@@ -25,31 +25,20 @@ namespace {
 /// A copy of base for one combination; credentials and envelope only when with_credentials
 /// (without a user the pipeline skips AUTH, and without a sender MAIL FROM and RCPT).
 probe_request request_for(const probe_request& base, port_mode pm, bool with_credentials) {
-    probe_request r;
-    r.host = base.host;
+    auto r = base.clone();
     r.port = pm.port;
     r.security = pm.security;
-    if (with_credentials) {
-        r.user = base.user;
-        r.password = base.password.clone();
-        r.oauth_token = base.oauth_token.clone();
-        r.forced_mechanism = base.forced_mechanism;
-        r.from = base.from;
-        r.rcpt = base.rcpt;
-        r.skip_rcpt = base.skip_rcpt;
-    }
-    r.timeouts = base.timeouts;
-    r.deadline = base.deadline;
-    r.family = base.family;
     r.all_addresses = false;
-    r.ca_file = base.ca_file;
-    r.ca_path = base.ca_path;
-    r.insecure = base.insecure;
-    r.cert_warn_days = base.cert_warn_days;
-    r.helo_name = base.helo_name;
-    r.dns_server = base.dns_server;
-    r.keep_transcript = base.keep_transcript;
-    r.local_names = base.local_names;
+    r.send_to.reset();  // only the one --send-to probe sets it, after the recommendation
+    if (!with_credentials) {
+        r.user.reset();
+        r.password = secret();
+        r.oauth_token = secret();
+        r.forced_mechanism.reset();
+        r.from.reset();
+        r.rcpt.reset();
+        r.skip_rcpt = false;
+    }
     return r;
 }
 

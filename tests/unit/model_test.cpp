@@ -106,3 +106,38 @@ TEST_CASE("MAIL FROM falls back to the login only when the login is an address")
     r.skip_rcpt = true;
     CHECK_FALSE(r.effective_rcpt().has_value());
 }
+
+TEST_CASE("a request's clone carries every field, the secrets included") {
+    probe_request r;
+    r.host = "mail.example.com";
+    r.port = 465;
+    r.security = security_mode::tls;
+    r.user = "billing@example.com";
+    r.password = secret("pw");
+    r.oauth_token = secret("tok");
+    r.from = "from@example.com";
+    r.rcpt = "to@example.com";
+    r.send_to = "admin@example.com";
+    r.deadline = std::chrono::milliseconds(1234);
+    r.ca_file = "/etc/ca.pem";
+    r.insecure = true;
+    r.helo_name = "client.example.com";
+    r.dns_server = "192.0.2.53";
+    r.local_names = {"vm", "vm.example.com"};
+    const auto c = r.clone();
+    CHECK(c.host == r.host);
+    CHECK(c.port == 465);
+    CHECK(c.security == security_mode::tls);
+    CHECK(c.user == r.user);
+    CHECK(c.password.reveal() == "pw");
+    CHECK(c.oauth_token.reveal() == "tok");
+    CHECK(c.from == r.from);
+    CHECK(c.rcpt == r.rcpt);
+    CHECK(c.send_to == r.send_to);
+    CHECK(c.deadline == r.deadline);
+    CHECK(c.ca_file == r.ca_file);
+    CHECK(c.insecure);
+    CHECK(c.helo_name == r.helo_name);
+    CHECK(c.dns_server == r.dns_server);
+    CHECK(c.local_names == r.local_names);
+}
