@@ -262,6 +262,10 @@ std::string_view detail_template_en(detail_text id) {
             return "the address contains characters SMTP cannot carry";
         case t::queue_id:
             return "queue id {0}";
+        case t::ipv6_literal_unusable:
+            return "{0} is an IPv6 address, which WHMCS's mailer cannot use as the SMTP host";
+        case t::auto_starttls_used:
+            return "STARTTLS offered: with SSL Type None, WHMCS's mailer switches to TLS by itself";
     }
     return "{0}";
 }

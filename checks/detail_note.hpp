@@ -95,6 +95,9 @@ enum class detail_text {
     // envelope
     address_unusable,
     queue_id,  ///< {0}
+    // WHMCS's view of the settings
+    ipv6_literal_unusable,  ///< {0} the host: PHPMailer cannot use it as the SMTP host
+    auto_starttls_used,     ///< SSL Type None: PHPMailer upgraded with STARTTLS by itself
 };
 
 struct detail_note {

@@ -49,6 +49,7 @@ constexpr cause_row cause_rows[] = {
     {pe::port_mode_mismatch, "port_mode_mismatch", fc::connect_host},
     {pe::not_smtp, "not_smtp", fc::connect_host},
     {pe::greeting_timeout, "greeting_timeout", fc::connect_host},
+    {pe::ipv6_literal_host, "ipv6_literal_host", fc::connect_host},
     {pe::starttls_unavailable, "starttls_unavailable", fc::connect_host},
     {pe::tls_handshake_failed, "tls_handshake_failed", fc::connect_host},
     {pe::cert_expired, "cert_expired", fc::smtp_connect_failed},
@@ -92,6 +93,7 @@ constexpr std::pair<warning_kind, std::string_view> warning_ids[] = {
     {warning_kind::some_addresses_failed, "some_addresses_failed"},
     {warning_kind::smtp_restrictions_redirect, "smtp_restrictions_redirect"},
     {warning_kind::insecure_certificate, "insecure_certificate"},
+    {warning_kind::ipv6_literal_host, "ipv6_literal_host"},
     {warning_kind::tls_not_used, "tls_not_used"},
 };
 

@@ -60,6 +60,8 @@ enum class probe_errc {
     port_mode_mismatch,      ///< the port wants the other TLS mode
     not_smtp,                ///< a non-SMTP banner
     greeting_timeout,        ///< no greeting, and no TLS either
+    // settings
+    ipv6_literal_host,  ///< WHMCS given an IPv6 literal as host, which PHPMailer cannot use
     // starttls / tls / certificate
     starttls_unavailable,  ///< STARTTLS required but not offered, or refused
     tls_handshake_failed,  ///< no shared protocol/cipher, alert, reset
@@ -111,6 +113,7 @@ enum class warning_kind {
     some_addresses_failed,       ///< one address failed while another passed
     smtp_restrictions_redirect,  ///< outbound SMTP lands on this machine
     insecure_certificate,        ///< a certificate failure turned into a warning by --insecure
+    ipv6_literal_host,           ///< an IPv6 literal as host: fine here, unusable in WHMCS
     tls_not_used,                ///< auto mode and the server offered no STARTTLS
 };
 

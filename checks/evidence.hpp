@@ -106,6 +106,7 @@ struct probe_target {
     std::string host;
     std::uint16_t port = 0;
     security_mode security = security_mode::automatic;
+    bool whmcs_settings = false;  ///< given as a WHMCS SSL Type (probe_request::whmcs_settings)
 };
 
 struct probe_result {
@@ -117,6 +118,10 @@ struct probe_result {
     int round_trips = 0;
     duration_ms duration{0};
     std::vector<transcript_entry> transcript;
+    /// Automatic mode upgraded the session with STARTTLS because the server offered it, as
+    /// PHPMailer's SMTPAutoTLS does with WHMCS's SSL Type None. Set when the upgrade was tried,
+    /// whether or not it succeeded.
+    bool auto_starttls = false;
 
     [[nodiscard]] bool ok() const { return outcome.category == failure_category::ok; }
     [[nodiscard]] const phase_record* find(phase p) const {

@@ -6,6 +6,7 @@
 
 #include "checks/phases.hpp"
 #include "checks/probe_session.hpp"
+#include "checks/whmcs_rules.hpp"
 #include "net/resolver.hpp"
 
 namespace smtp_probe::phases {
@@ -14,6 +15,15 @@ namespace asio = boost::asio;
 
 asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session& s) {
     auto& rec = s.begin(phase::dns);
+    if (is_ipv6_literal_host(s.request.host)) {
+        detail_notes why{{detail_text::ipv6_literal_unusable, {shown(s.request.host)}}};
+        if (s.request.whmcs_settings) {
+            // PHPMailer fails before connecting; so does the probe of WHMCS's settings.
+            s.fail(rec, probe_errc::ipv6_literal_host, std::move(why));
+            co_return std::nullopt;
+        }
+        s.add_warning(warning_kind::ipv6_literal_host, std::move(why));
+    }
     resolve_options options;
     options.family = s.request.family;
     options.timeout = s.bounded(s.request.timeouts.dns);

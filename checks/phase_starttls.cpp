@@ -37,6 +37,7 @@ asio::awaitable<bool> starttls(probe_session& s) {
             break;
     }
     auto& rec = s.begin(phase::starttls);
+    s.result.auto_starttls = s.request.security == security_mode::automatic;
     // The STARTTLS 220 gets its own check below, with its own words.
     const auto starttls_line = smtp_cmd::starttls();
     auto out = co_await s.exchange(starttls_line, strip_crlf(starttls_line), true);

@@ -52,8 +52,11 @@ port_mode resolve_port_mode(std::optional<std::uint16_t> port, std::optional<sec
 }
 
 std::optional<security_mode> security_from_ssl_type(std::string_view ssl_type) {
+    // PHPMailer's SMTPAutoTLS is on by default and WHMCS offers no control for it: with "None"
+    // PHPMailer still issues STARTTLS whenever EHLO advertises it, with full certificate checks,
+    // and a failed upgrade fails the connection (no fallback to plain text).
     if (iequals(ssl_type, "None")) {
-        return security_mode::none;
+        return security_mode::automatic;
     }
     if (iequals(ssl_type, "TLS")) {
         return security_mode::starttls;

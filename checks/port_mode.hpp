@@ -28,7 +28,8 @@ struct port_mode {
 [[nodiscard]] port_mode resolve_port_mode(std::optional<std::uint16_t> port,
                                           std::optional<security_mode> mode);
 
-/// WHMCS "SMTP SSL Type", case-insensitive: "None" -> none, "TLS" -> starttls, "SSL" -> tls.
+/// WHMCS "SMTP SSL Type", case-insensitive: "None" -> automatic (PHPMailer upgrades with STARTTLS
+/// when offered), "TLS" -> starttls, "SSL" -> tls.
 [[nodiscard]] std::optional<security_mode> security_from_ssl_type(std::string_view ssl_type);
 
 /// The WHMCS "SMTP SSL Type" that selects this mode: "None", "TLS" or "SSL".

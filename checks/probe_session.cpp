@@ -40,7 +40,7 @@ probe_session::probe_session(const probe_request& request, const probe_services&
       result(result),
       started_(started),
       deadline_at_(started + request.deadline) {
-    result.target = {request.host, request.port, request.security};
+    result.target = {request.host, request.port, request.security, request.whmcs_settings};
     for (auto p : order) {
         phase_record rec;
         rec.name = p;

@@ -1,5 +1,6 @@
 #include "checks/recommend.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace smtp_probe {
@@ -200,6 +201,15 @@ recommendation recommend(const std::vector<combination_result>& results) {
         rec.security = effective_security(c);
         rec.ssl_type = ssl_type_name(rec.security);
         rec.outcome = c.result.outcome;
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (i != *rec.chosen && works(results[i])) {
+                rec.also_works.push_back(i);
+            }
+        }
+        std::stable_sort(rec.also_works.begin(), rec.also_works.end(),
+                         [&](std::size_t a, std::size_t b) {
+                             return preference_rank(results[a]) < preference_rank(results[b]);
+                         });
         return rec;
     }
     for (std::size_t i = 0; i < results.size(); ++i) {

@@ -64,6 +64,8 @@ enum class combination_hint {
 struct recommendation {
     /// Index of the recommended combination; nullopt when none works.
     std::optional<std::size_t> chosen;
+    /// The other combinations that work, best first (preference_rank, then the order given).
+    std::vector<std::size_t> also_works;
     std::uint16_t port = 0;
     security_mode security = security_mode::none;  ///< none, starttls or tls (never automatic)
     std::string_view ssl_type;                     ///< WHMCS: "None", "TLS" or "SSL"

@@ -63,6 +63,7 @@ probe_request probe_request::clone() const {
     r.host = host;
     r.port = port;
     r.security = security;
+    r.whmcs_settings = whmcs_settings;
     r.user = user;
     r.password = password.clone();
     r.oauth_token = oauth_token.clone();

@@ -39,6 +39,9 @@ struct probe_request {
     std::string host;  ///< name or IP literal, without brackets
     std::uint16_t port = 587;
     security_mode security = security_mode::starttls;
+    /// The mode came in WHMCS's words (--ssl-type): judge the settings as WHMCS's PHPMailer
+    /// does, not as a plain SMTP client would (an IPv6 literal host is then a failure).
+    bool whmcs_settings = false;
 
     std::optional<std::string> user;
     secret password;     ///< empty unless a password source was given

@@ -200,8 +200,11 @@ check_options add_check_command(CLI::App& root, bool diagnose = false) {
                        "none|auto|starttls|tls (default: from the port: 465 tls, 587 starttls, "
                        "others auto)",
                        conn);
-    o.ssl_type = value("--ssl-type", "TYPE",
-                       "WHMCS 'SMTP SSL Type': none|tls|ssl (TLS = starttls, SSL = tls)", conn);
+    o.ssl_type =
+        value("--ssl-type", "TYPE",
+              "WHMCS 'SMTP SSL Type', judged as WHMCS's PHPMailer: none|tls|ssl (None = auto: "
+              "STARTTLS whenever offered, TLS = starttls, SSL = tls)",
+              conn);
     o.ipv4 = flag("--ipv4", "Use IPv4 addresses only", conn);
     o.ipv6 = flag("--ipv6", "Use IPv6 addresses only", conn);
     o.all_addresses =
@@ -488,6 +491,7 @@ private:
                        "); give only one of them";
             }
             mode = from_ssl_type;
+            cmd_.request.whmcs_settings = true;
         }
 
         const auto resolved = resolve_port_mode(port, mode);

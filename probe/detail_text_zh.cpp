@@ -143,6 +143,10 @@ std::string_view template_zh(detail_text id) {
             return "地址中含有 SMTP 无法传送的字符";
         case t::queue_id:
             return "队列 ID {0}";
+        case t::ipv6_literal_unusable:
+            return "{0} 是 IPv6 地址，WHMCS 的发信组件无法把它用作 SMTP 主机";
+        case t::auto_starttls_used:
+            return "服务器提供 STARTTLS：SSL 类型为 None 时，WHMCS 的发信组件会自动切换到 TLS";
     }
     return "{0}";
 }

@@ -273,6 +273,18 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
                                  fmt::arg("port", advice.port),
                                  fmt::arg("ssl_type", advice.ssl_type))) +
                "\n  " + std::string(ui_text(ui_string::diag_where, lang)) + "\n";
+        if (!advice.also_works.empty()) {
+            std::string list;
+            for (const auto i : advice.also_works) {
+                const auto& c = d.combinations[i];
+                list += fmt::format("{}{} {}", list.empty() ? "" : ", ", c.combo.port,
+                                    ssl_type_name(effective_security(c)));
+            }
+            out += "  " +
+                   fmt::format(fmt::runtime(ui_text(ui_string::diag_also_works, lang)),
+                               fmt::arg("list", list)) +
+                   "\n";
+        }
     } else {
         out += "  " +
                paint(color, sgr::red, std::string(ui_text(ui_string::diag_none_works, lang))) +
@@ -397,11 +409,19 @@ json::object diagnose_json(const std::string& host, const diagnose_outcome& d,
     out["combinations"] = std::move(combos);
     const auto& advice = d.advice;
     if (advice.chosen) {
+        json::array also;
+        for (const auto i : advice.also_works) {
+            const auto& c = d.combinations[i];
+            also.emplace_back(json::object{{"port", c.combo.port},
+                                           {"security", security_name(effective_security(c))},
+                                           {"ssl_type", ssl_type_name(effective_security(c))}});
+        }
         out["recommendation"] =
             json::object{{"port", advice.port},
                          {"security", security_name(advice.security)},
                          {"ssl_type", advice.ssl_type},
-                         {"reason", recommendation_reason(d.combinations[*advice.chosen])}};
+                         {"reason", recommendation_reason(d.combinations[*advice.chosen])},
+                         {"also_works", std::move(also)}};
     } else {
         out["recommendation"] = nullptr;
     }

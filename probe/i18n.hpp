@@ -123,6 +123,11 @@ enum class ui_string {
     diag_size_note,      ///< planned size, its encoded size, and the limit
     diag_no_login,       ///< no --user: the login was not tested
     diag_dns_failed,     ///< the host does not resolve: no port was tried
+    diag_also_works,     ///< "Also works: {list}"
+    // SSL Type None and PHPMailer's automatic STARTTLS (checks/whmcs_rules.hpp)
+    auto_tls_works_upgraded,
+    auto_tls_upgrade_failed,
+    auto_tls_upgraded_failed_later,
 };
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);

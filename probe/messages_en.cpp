@@ -184,6 +184,21 @@ const cause_text& cause_en(probe_errc e) {
                 std::nullopt};
             return t;
         }
+        case pe::ipv6_literal_host: {
+            static const cause_text t{
+                "WHMCS cannot use an IPv6 address as the SMTP host",
+                "PHPMailer, which WHMCS sends mail with, splits the Hostname at its colons: "
+                "\"::1\" "
+                "becomes the host \":\" and port 1, so it fails without connecting. In brackets "
+                "(\"[2001:db8::25]\") it connects, but then checks the certificate against the "
+                "literal \"[2001:db8::25]\", which no certificate names.",
+                {"Enter the mail server's host name in " SP_PROVIDER
+                 " (give it an AAAA record if mail must go over IPv6).",
+                 "To test the server itself over IPv6, run this probe with --security instead of "
+                 "--ssl-type."},
+                std::nullopt};
+            return t;
+        }
         case pe::starttls_unavailable: {
             static const cause_text t{
                 "The server does not offer STARTTLS",
@@ -719,6 +734,20 @@ const cause_text& warning_en(warning_kind w) {
                 fc::smtp_connect_failed};
             return t;
         }
+        case wk::ipv6_literal_host: {
+            static const cause_text t{
+                "This IPv6 address would not work as the Hostname in WHMCS",
+                "The server answered on the IPv6 address, but WHMCS's mailer (PHPMailer) cannot "
+                "use an IPv6 literal as the SMTP host: without brackets it reads the colons as a "
+                "port, with brackets the certificate check fails.",
+                {"Enter the mail server's host name in " SP_PROVIDER
+                 ", with an AAAA record for IPv6.",
+                 "If the name has no AAAA record yet, add one at its DNS provider before relying "
+                 "on "
+                 "IPv6."},
+                fc::connect_host};
+            return t;
+        }
         case wk::tls_not_used: {
             static const cause_text t{
                 "The connection was not encrypted",
@@ -1059,6 +1088,19 @@ std::string_view ui_en(ui_string s) {
                    "connection, TLS and certificate only.";
         case u::diag_dns_failed:
             return "The host name does not resolve, so no port was tried.";
+        case u::diag_also_works:
+            return "Also works: {list}";
+        case u::auto_tls_works_upgraded:
+            return "With SSL Type None this works only because WHMCS's mailer (PHPMailer) switches "
+                   "to TLS by itself when the server offers STARTTLS. Choose SSL Type TLS to make "
+                   "that explicit.";
+        case u::auto_tls_upgrade_failed:
+            return "SSL Type None does not mean plain text here: the server offers STARTTLS, so "
+                   "WHMCS's mailer (PHPMailer) switches to TLS by itself, with full certificate "
+                   "checks and no fallback. That automatic upgrade is the step that fails.";
+        case u::auto_tls_upgraded_failed_later:
+            return "With SSL Type None, WHMCS's mailer (PHPMailer) switched to TLS by itself "
+                   "because the server offers STARTTLS; the upgrade worked, a later step failed.";
     }
     return "?";
 }

@@ -166,6 +166,17 @@ const cause_text& cause_zh(probe_errc e) {
                 std::nullopt};
             return t;
         }
+        case pe::ipv6_literal_host: {
+            static const cause_text t{
+                "WHMCS 不能把 IPv6 地址用作 SMTP 主机",
+                "WHMCS 发信所用的 PHPMailer 会在冒号处拆分主机名：\"::1\" 被当成主机 \":\" "
+                "和端口 1，因此根本不会连接就失败。加上方括号（\"[2001:db8::25]\"）虽然能连上，"
+                "但随后会拿 \"[2001:db8::25]\" 这个字面值去核对证书，没有证书会包含它。",
+                {"在 " SP_PROVIDER " 中填写邮件服务器的主机名（如需走 IPv6，为它添加 AAAA 记录）。",
+                 "如果只想通过 IPv6 测试服务器本身，用 --security 代替 --ssl-type 运行本工具。"},
+                std::nullopt};
+            return t;
+        }
         case pe::starttls_unavailable: {
             static const cause_text t{
                 "服务器不支持 STARTTLS",
@@ -651,6 +662,16 @@ const cause_text& warning_zh(warning_kind w) {
                 fc::smtp_connect_failed};
             return t;
         }
+        case wk::ipv6_literal_host: {
+            static const cause_text t{
+                "这个 IPv6 地址填在 WHMCS 的主机名里无法使用",
+                "服务器在该 IPv6 地址上应答正常，但 WHMCS 的发信组件 PHPMailer 不能把 IPv6 "
+                "字面地址当作 SMTP 主机：不加方括号时冒号被当成端口，加了方括号则证书校验失败。",
+                {"在 " SP_PROVIDER " 中填写邮件服务器的主机名，并为 IPv6 添加 AAAA 记录。",
+                 "如果该主机名还没有 AAAA 记录，请先在其 DNS 服务商处添加。"},
+                fc::connect_host};
+            return t;
+        }
         case wk::tls_not_used: {
             static const cause_text t{
                 "连接没有加密",
@@ -978,6 +999,18 @@ std::string_view ui_zh(ui_string s) {
             return "未提供 --user：未测试登录，建议仅基于连接、TLS 和证书的结果。";
         case u::diag_dns_failed:
             return "主机名无法解析，因此没有尝试任何端口。";
+        case u::diag_also_works:
+            return "同样可用：{list}";
+        case u::auto_tls_works_upgraded:
+            return "SSL 类型为 None 时之所以能成功，是因为服务器提供 STARTTLS，WHMCS 的发信组件"
+                   "（PHPMailer）会自动切换到 TLS。建议把 SSL 类型明确设为 TLS。";
+        case u::auto_tls_upgrade_failed:
+            return "这里的 SSL 类型 None 并不等于明文：服务器提供 STARTTLS，WHMCS 的发信组件"
+                   "（PHPMailer）会自动切换到 TLS，照常校验证书，失败后也不会退回明文。"
+                   "失败的正是这一步自动升级。";
+        case u::auto_tls_upgraded_failed_later:
+            return "SSL 类型为 None，但服务器提供 STARTTLS，WHMCS 的发信组件（PHPMailer）"
+                   "已自动切换到 TLS；升级成功，失败发生在之后的步骤。";
     }
     return "?";
 }

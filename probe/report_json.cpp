@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "checks/port_mode.hpp"
+#include "checks/whmcs_rules.hpp"
 #include "net/sanitize.hpp"
 #include "probe/utc_time.hpp"
 
@@ -123,8 +125,14 @@ json::object evidence_json(const phase_record& r) {
 }
 
 json::object target_json(const probe_target& t) {
-    return json::object{
-        {"host", clean(t.host)}, {"port", t.port}, {"security", security_name(t.security)}};
+    json::value ssl_type = nullptr;
+    if (t.whmcs_settings) {
+        ssl_type = json::string(ssl_type_name(t.security));
+    }
+    return json::object{{"host", clean(t.host)},
+                        {"port", t.port},
+                        {"security", security_name(t.security)},
+                        {"ssl_type", std::move(ssl_type)}};
 }
 
 std::string_view direction_name(transcript_direction d) {
@@ -156,6 +164,11 @@ json::object to_json(const probe_result& result, bool include_transcript) {
     out["category"] = category_id(result.outcome.category);
     out["cause"] = optional_cause(result.outcome.cause);
     out["underlying_cause"] = optional_cause(result.outcome.underlying_cause);
+    if (const auto note = auto_tls_note_for(result); note != auto_tls_note::none) {
+        out["auto_starttls"] = auto_tls_note_id(note);
+    } else {
+        out["auto_starttls"] = nullptr;
+    }
 
     json::array checks;
     for (const auto& r : result.checks) {

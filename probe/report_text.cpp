@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "checks/whmcs_rules.hpp"
 #include "net/sanitize.hpp"
 #include "probe/detail_text.hpp"
 #include "probe/utc_time.hpp"
@@ -352,6 +353,25 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
     }
 }
 
+/// What PHPMailer's automatic STARTTLS meant for this result, when WHMCS's SSL Type was None.
+void append_auto_tls(std::string& out, const probe_result& result, const text_options& opt) {
+    ui_string sentence{};
+    switch (auto_tls_note_for(result)) {
+        case auto_tls_note::none:
+            return;
+        case auto_tls_note::works_upgraded:
+            sentence = ui_string::auto_tls_works_upgraded;
+            break;
+        case auto_tls_note::upgrade_failed:
+            sentence = ui_string::auto_tls_upgrade_failed;
+            break;
+        case auto_tls_note::upgraded_failed_later:
+            sentence = ui_string::auto_tls_upgraded_failed_later;
+            break;
+    }
+    out += fmt::format("\n{}\n", ui_text(sentence, opt.lang));
+}
+
 void append_warnings(std::string& out, const probe_result& result, const text_options& opt,
                      const painter& paint) {
     if (result.warnings.empty()) {
@@ -407,6 +427,7 @@ std::string render_text(const probe_result& result, const text_options& options)
     append_phases(out, result, options, paint);
     append_addresses(out, result, options, paint);
     append_verdict(out, result, options, paint);
+    append_auto_tls(out, result, options);
     append_warnings(out, result, options, paint);
     if (options.show_transcript) {
         append_transcript(out, result, options, paint);

@@ -212,3 +212,144 @@ TEST_CASE("a closed port: connect_host / tcp_refused with exit 2") {
     CHECK(json.at("category") == "connect_host");
     CHECK(json.at("cause") == "tcp_refused");
 }
+
+// ---- WHMCS's SSL Type words are judged as WHMCS's PHPMailer does (SMTPAutoTLS on) ----------
+
+namespace {
+
+std::string whmcs_none_args(std::uint16_t port, const test_pki& pki) {
+    return "check 127.0.0.1 --port " + std::to_string(port) +
+           " --ssl-type none --user billing@example.test --password-env SP_E2E_PASSWORD"
+           " --timeout 3s --helo probe.test --ca-file " +
+           pki.ca_file();
+}
+
+}  // namespace
+
+TEST_CASE("SSL Type None on a STARTTLS port with an expired certificate fails as PHPMailer does") {
+    // Before: None meant plain text, the upgrade was never tried and the verdict was OK, while
+    // every WHMCS email failed with "certificate verify failed".
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::expired);
+    fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+    const auto r = run_probe(whmcs_none_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 2);
+    const auto doc = parse_object(r.out);
+    CHECK(doc.at("category").as_string() == "smtp_connect_failed");
+    CHECK(doc.at("cause").as_string() == "cert_expired");
+    CHECK(doc.at("auto_starttls").as_string() == "upgrade_failed");
+    CHECK(doc.at("target").at("ssl_type").as_string() == "None");
+    CHECK(doc.at("target").at("security").as_string() == "auto");
+
+    const auto text = run_probe(whmcs_none_args(server.port(), pki) + " --lang en --color never");
+    CHECK(text.exit_code == 2);
+    CHECK(text.out.find("That automatic upgrade is the step that fails") != std::string::npos);
+}
+
+TEST_CASE("SSL Type None and STARTTLS answered 454: the upgrade fails, no plain-text fallback") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n")
+        .expect("STARTTLS")
+        .send("454 4.7.0 TLS not available due to local problem\r\n")
+        .respond("250 2.0.0 Ok\r\n");
+    test_pki pki;
+    fake_smtp_server server(s);
+    const auto r = run_probe(whmcs_none_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 2);
+    const auto doc = parse_object(r.out);
+    CHECK(doc.at("category").as_string() == "connect_host");
+    CHECK(doc.at("cause").as_string() == "starttls_unavailable");
+    CHECK(doc.at("auto_starttls").as_string() == "upgrade_failed");
+    // The password never went out in plain text after the refused upgrade.
+    const auto records = server.connections();
+    REQUIRE_FALSE(records.empty());
+    for (const auto& line : records.front().lines) {
+        CHECK(line.rfind("AUTH", 0) != 0);
+    }
+}
+
+TEST_CASE("SSL Type None where AUTH comes only after TLS: PHPMailer upgrades and logs in") {
+    // Before: auth_requires_tls, while PHPMailer upgraded by itself and sent the mail.
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+    const auto r = run_probe(whmcs_none_args(server.port(), pki) + " --format json");
+    CHECK(r.exit_code == 0);
+    const auto doc = parse_object(r.out);
+    CHECK(doc.at("ok").as_bool());
+    CHECK(doc.at("auto_starttls").as_string() == "works_upgraded");
+    const auto zh = run_probe(whmcs_none_args(server.port(), pki) + " --lang zh --color never");
+    CHECK(zh.exit_code == 0);
+    CHECK(zh.out.find("会自动切换到 TLS") != std::string::npos);
+    // --security auto is the same session but a plain SMTP check: no WHMCS note.
+    const auto plain = run_probe("check 127.0.0.1 --port " + std::to_string(server.port()) +
+                                 " --security auto --user billing@example.test --password-env "
+                                 "SP_E2E_PASSWORD --timeout 3s --helo probe.test --ca-file " +
+                                 pki.ca_file() + " --format json");
+    CHECK(plain.exit_code == 0);
+    CHECK(parse_object(plain.out).at("auto_starttls").is_null());
+}
+
+TEST_CASE("--security none stays plain text: STARTTLS is never sent") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250-AUTH PLAIN LOGIN\r\n250 STARTTLS\r\n")
+        .auth("235 2.7.0 Authentication successful\r\n")
+        .respond("250 2.0.0 Ok\r\n");
+    test_pki pki;
+    fake_smtp_server server(s);
+    const auto r = run_probe("check 127.0.0.1 --port " + std::to_string(server.port()) +
+                             " --security none --user billing@example.test --password-env "
+                             "SP_E2E_PASSWORD --timeout 3s --helo probe.test --format json");
+    CHECK(r.exit_code == 1);  // credentials_in_clear
+    const auto doc = parse_object(r.out);
+    CHECK(doc.at("ok").as_bool());
+    CHECK(doc.at("auto_starttls").is_null());
+    const auto records = server.connections();
+    REQUIRE_FALSE(records.empty());
+    for (const auto& line : records.front().lines) {
+        CHECK(line.rfind("STARTTLS", 0) != 0);
+    }
+}
+
+TEST_CASE("an IPv6 literal host: a failure in WHMCS's words, a warning in a plain check") {
+    test_pki pki;
+    server_options o;
+    o.listen_address = "::1";
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250 AUTH PLAIN LOGIN\r\n")
+        .auth("235 2.7.0 Authentication successful\r\n")
+        .respond("250 2.0.0 Ok\r\n");
+    fake_smtp_server server(s, o);
+    const std::string rest = " --port " + std::to_string(server.port()) +
+                             " --user billing@example.test --password-env SP_E2E_PASSWORD"
+                             " --timeout 3s --helo probe.test --format json";
+    for (const std::string host : {"::1", "[::1]"}) {
+        CAPTURE(host);
+        const auto whmcs = run_probe("check " + host + rest + " --ssl-type none");
+        CHECK(whmcs.exit_code == 2);
+        const auto doc = parse_object(whmcs.out);
+        CHECK(doc.at("category").as_string() == "connect_host");
+        CHECK(doc.at("cause").as_string() == "ipv6_literal_host");
+        CHECK(doc.at("checks").as_array().at(0).at("status").as_string() == "fail");
+    }
+    // PHPMailer fails before connecting; so did the probe.
+    CHECK(server.connection_count() == 0);
+
+    const auto plain = run_probe("check ::1" + rest + " --security auto");
+    CHECK(plain.exit_code == 1);
+    const auto doc = parse_object(plain.out);
+    CHECK(doc.at("ok").as_bool());
+    bool warned = false;
+    for (const auto& w : doc.at("warnings").as_array()) {
+        warned = warned || w.at("cause").as_string() == "ipv6_literal_host";
+    }
+    CHECK(warned);
+}

@@ -93,6 +93,8 @@ struct server_options {
     std::optional<tls_identity> tls;  ///< needed by start_tls steps
     /// Upper bound of every step that waits for the client (and of silent_until_close).
     std::chrono::milliseconds step_timeout{10'000};
+    /// A loopback address to listen on: "127.0.0.1" or "::1".
+    std::string listen_address = "127.0.0.1";
 };
 
 class fake_smtp_server {

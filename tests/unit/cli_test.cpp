@@ -146,9 +146,10 @@ TEST_CASE("port and security defaults follow each other") {
         {{"check", "h.example", "--ssl-type", "ssl"}, 465, sm::tls},
         {{"check", "h.example", "--ssl-type", "SSL"}, 465, sm::tls},
         {{"check", "h.example", "--ssl-type", "TLS"}, 587, sm::starttls},
-        {{"check", "h.example", "--ssl-type", "None"}, 25, sm::none},
+        {{"check", "h.example", "--ssl-type", "None"}, 25, sm::automatic},
+        {{"check", "h.example", "--ssl-type", "none", "--security", "auto"}, 25, sm::automatic},
         {{"check", "h.example", "--ssl-type", "tls", "--security", "starttls"}, 587, sm::starttls},
-        {{"check", "h.example", "--ssl-type", "none", "--port", "587"}, 587, sm::none},
+        {{"check", "h.example", "--ssl-type", "none", "--port", "587"}, 587, sm::automatic},
     };
     for (const auto& c : cases) {
         std::string joined;
@@ -161,6 +162,14 @@ TEST_CASE("port and security defaults follow each other") {
         CHECK(cmd.request.security == c.security);
         CHECK(cmd.notices.empty());
     }
+}
+
+TEST_CASE("--ssl-type marks the request as WHMCS's settings; --security does not") {
+    CHECK(command_of(run({"check", "h.example", "--ssl-type", "none"})).request.whmcs_settings);
+    CHECK(command_of(run({"check", "h.example", "--ssl-type", "ssl"})).request.whmcs_settings);
+    CHECK_FALSE(
+        command_of(run({"check", "h.example", "--security", "auto"})).request.whmcs_settings);
+    CHECK_FALSE(command_of(run({"check", "h.example"})).request.whmcs_settings);
 }
 
 TEST_CASE("implicit TLS on port 25 is allowed with a notice") {
@@ -180,8 +189,8 @@ TEST_CASE("--security and --ssl-type that disagree are refused") {
     CHECK(contains(e1, "--security starttls and --ssl-type ssl disagree"));
     CHECK(contains(e1, "--security tls"));
     CHECK(
-        contains(error_of(run({"check", "h.example", "--security", "auto", "--ssl-type", "none"})),
-                 "disagree"));
+        contains(error_of(run({"check", "h.example", "--security", "none", "--ssl-type", "none"})),
+                 "--ssl-type none means --security auto"));
     const auto bad_type = error_of(run({"check", "h.example", "--ssl-type", "starttls"}));
     CHECK(contains(bad_type, "'starttls' is not a WHMCS SSL type"));
     const auto bad_mode = error_of(run({"check", "h.example", "--security", "ssl"}));

@@ -93,6 +93,8 @@ const std::vector<english_row> english_rows = {
     {{t::auth_without_tls, {"PLAIN"}}, "AUTH PLAIN, no TLS"},
     {{t::address_unusable, {}}, "the address contains characters SMTP cannot carry"},
     {{t::queue_id, {"4Xyz1"}}, "queue id 4Xyz1"},
+    {{t::ipv6_literal_unusable, {"::1"}},
+     "::1 is an IPv6 address, which WHMCS's mailer cannot use as the SMTP host"},
 };
 
 // Every sentence but verbatim, with how many values it takes.
@@ -165,13 +167,15 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::auth_without_tls, 1},
     {t::address_unusable, 0},
     {t::queue_id, 1},
+    {t::ipv6_literal_unusable, 1},
+    {t::auto_starttls_used, 0},
 };
 
 /// The text with protocol names (which Chinese keeps) taken out.
 std::string without_protocol_words(std::string s) {
-    for (std::string_view word :
-         {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO", "AUTH", "SIZE", "TLS",
-          "SSL", "DNS", "NUL", "CN", "CA", "CR", "LF", "ID"}) {
+    for (std::string_view word : {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO",
+                                  "AUTH",     "SIZE",   "TLS",      "SSL",   "DNS",  "NUL",  "CN",
+                                  "CA",       "CR",     "LF",       "ID",    "IPv6", "None"}) {
         for (auto at = s.find(word); at != std::string::npos; at = s.find(word)) {
             s.erase(at, word.size());
         }

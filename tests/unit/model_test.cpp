@@ -112,6 +112,7 @@ TEST_CASE("a request's clone carries every field, the secrets included") {
     r.host = "mail.example.com";
     r.port = 465;
     r.security = security_mode::tls;
+    r.whmcs_settings = true;
     r.user = "billing@example.com";
     r.password = secret("pw");
     r.oauth_token = secret("tok");
@@ -128,6 +129,7 @@ TEST_CASE("a request's clone carries every field, the secrets included") {
     CHECK(c.host == r.host);
     CHECK(c.port == 465);
     CHECK(c.security == security_mode::tls);
+    CHECK(c.whmcs_settings);
     CHECK(c.user == r.user);
     CHECK(c.password.reveal() == "pw");
     CHECK(c.oauth_token.reveal() == "tok");

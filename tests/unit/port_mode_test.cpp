@@ -62,9 +62,10 @@ TEST_CASE("resolve_port_mode fills what is missing") {
 }
 
 TEST_CASE("WHMCS SMTP SSL Type words") {
-    CHECK(security_from_ssl_type("None") == sm::none);
-    CHECK(security_from_ssl_type("none") == sm::none);
-    CHECK(security_from_ssl_type("NONE") == sm::none);
+    // "None" is PHPMailer with SMTPAutoTLS: STARTTLS whenever offered, never forced plain text.
+    CHECK(security_from_ssl_type("None") == sm::automatic);
+    CHECK(security_from_ssl_type("none") == sm::automatic);
+    CHECK(security_from_ssl_type("NONE") == sm::automatic);
     CHECK(security_from_ssl_type("TLS") == sm::starttls);
     CHECK(security_from_ssl_type("tls") == sm::starttls);
     CHECK(security_from_ssl_type("SSL") == sm::tls);
@@ -78,9 +79,11 @@ TEST_CASE("WHMCS SMTP SSL Type words") {
     CHECK(ssl_type_name(sm::automatic) == "None");
     CHECK(ssl_type_name(sm::starttls) == "TLS");
     CHECK(ssl_type_name(sm::tls) == "SSL");
-    for (auto m : {sm::none, sm::starttls, sm::tls}) {
+    // WHMCS has no plain-text-only setting: None is the automatic upgrade.
+    for (auto m : {sm::automatic, sm::starttls, sm::tls}) {
         CHECK(security_from_ssl_type(ssl_type_name(m)) == m);
     }
+    CHECK(security_from_ssl_type(ssl_type_name(sm::none)) == sm::automatic);
 }
 
 TEST_CASE("port/mode advice") {

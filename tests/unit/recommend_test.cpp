@@ -98,6 +98,25 @@ TEST_CASE("the preferred working combination is chosen, in WHMCS terms") {
     }
 }
 
+TEST_CASE("every other working combination is listed after the recommendation, best first") {
+    const std::vector<combination_result> results = {
+        combo(25, security_mode::automatic, result()),                        // 0: plaintext
+        combo(26, security_mode::automatic, result(std::nullopt, {}, true)),  // 1: STARTTLS
+        closed(465, security_mode::tls),                                      // 2
+        combo(587, security_mode::starttls, result(std::nullopt, {}, true)),  // 3
+        combo(2465, security_mode::tls, result()),                            // 4
+    };
+    const auto rec = recommend(results);
+    REQUIRE(rec.chosen == std::optional<std::size_t>(3));
+    // 26 with STARTTLS, then the other implicit-TLS port, plaintext last; never the chosen one.
+    CHECK(rec.also_works == std::vector<std::size_t>{1, 4, 0});
+
+    const auto alone =
+        recommend({combo(465, security_mode::tls, result()), closed(587, security_mode::starttls)});
+    CHECK(alone.also_works.empty());
+    CHECK(recommend({closed(25, security_mode::automatic)}).also_works.empty());
+}
+
 TEST_CASE("when nothing works the most telling failure decides") {
     struct row {
         const char* name;

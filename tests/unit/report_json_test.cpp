@@ -51,9 +51,11 @@ TEST_CASE("a passing probe: the schema's top-level fields and their types") {
     const auto doc = round_trip(fx::passing(), false);
     CHECK(keys(doc) == std::set<std::string>{"target", "ok", "category", "cause",
                                              "underlying_cause", "checks", "addresses", "warnings",
-                                             "round_trips", "duration_ms"});
+                                             "round_trips", "duration_ms", "auto_starttls"});
+    CHECK(doc.at("auto_starttls").is_null());
     const auto& target = doc.at("target").as_object();
-    CHECK(keys(target) == std::set<std::string>{"host", "port", "security"});
+    CHECK(keys(target) == std::set<std::string>{"host", "port", "security", "ssl_type"});
+    CHECK(target.at("ssl_type").is_null());
     CHECK(target.at("host").as_string() == "mail.example.com");
     CHECK(target.at("port").as_int64() == 587);
     CHECK(target.at("security").as_string() == "starttls");
