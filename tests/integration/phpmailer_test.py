@@ -248,11 +248,13 @@ def server_reply_text(php):
 
 def compare_log(probe, php):
     """Problems with the probe's predicted log line against PHPMailer's real message."""
-    doc, message = probe.raw, php.raw["message"]
+    # Trailing white space aside: PHPMailer ends some messages with the reply's CRLF, which a
+    # log line does not show.
+    doc, message = probe.raw, php.raw["message"].rstrip()
     if "whmcs_log" not in doc:
         return ["log: the probe's JSON has no whmcs_log"]
     version = php.raw["version"]
-    texts = [e.get("text", "") for e in doc["whmcs_log"] or []
+    texts = [e.get("text", "").rstrip() for e in doc["whmcs_log"] or []
              if version_in(e.get("phpmailer", "0"), version)]
     if not texts:
         return [f"log: no whmcs_log entry covers PHPMailer {version}: {doc['whmcs_log']!r}"]
@@ -440,8 +442,8 @@ def print_details(r):
     print(f"  PHPMailer {r.php.raw.get('version', '?')}: {r.php.summary.splitlines()[0]}")
     if r.php.raw.get("message"):
         print(f"    message: {json.dumps(r.php.raw['message'], ensure_ascii=False)}")
-    for line in r.php.raw.get("dialogue", [])[-30:]:
-        print(f"    {line[:300]}")
+    for entry in r.php.raw.get("dialogue", [])[-30:]:
+        print("    " + "\n      ".join(line[:300] for line in entry.splitlines()))
     doc = r.probe.raw
     print(f"  smtp-probe: {r.probe.summary}")
     for c in doc.get("checks", []):
