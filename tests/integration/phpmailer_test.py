@@ -27,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -94,7 +95,8 @@ def listener_keys(lab_script):
 
 
 def reload_postfix(env):
-    run = subprocess.run(["postfix", "-c", f"{env['state_dir']}/postfix", "reload"],
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]  # the lab's Postfix runs as root
+    run = subprocess.run([*sudo, "postfix", "-c", f"{env['state_dir']}/postfix", "reload"],
                          capture_output=True, text=True)
     if run.returncode != 0:
         raise RuntimeError(f"postfix reload failed: {run.stderr.strip()}")
@@ -194,6 +196,8 @@ def run_php(s, env, php):
 
 
 def run_probe(s, env, probe):
+    # --ipv4: PHPMailer connects from 127.0.0.1 too, and Postfix's replies can quote the client's
+    # address ("too much mail from 127.0.0.1"), which must read the same on both sides.
     argv = [probe, "check", s.host, "--port", str(s.port), "--ssl-type", s.ssl_type, "--ipv4",
             "--from", s.sender, "--rcpt", s.rcpt, "--ca-file", env["ca_file"],
             "--dns-server", env["dns"], "--format", "json", "--timeout", f"{TIMELIMIT_S}s",
@@ -486,7 +490,6 @@ def main():
     if stale:
         sys.exit(f"EXPECTED_DIFFERENCES names listeners the lab no longer has: {stale}")
 
-    import threading
     reload_lock = threading.Lock()
     started = time.monotonic()
     # A listener's three SSL types run one after another; listeners run side by side, except
