@@ -28,6 +28,11 @@ asio::awaitable<bool> starttls(probe_session& s) {
             }
             co_return true;
         case tls_step::fail_unavailable: {
+            if (s.request.whmcs_settings) {
+                // PHPMailer with SSL Type TLS sends STARTTLS whether or not EHLO advertised it,
+                // and WHMCS logs the server's refusal: ask too, so the evidence is the same.
+                break;
+            }
             auto& rec = s.begin(phase::starttls);
             s.fail(rec, probe_errc::starttls_unavailable,
                    detail_notes{{detail_text::starttls_not_offered, {}}});

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/json.hpp>
 #include <chrono>
@@ -352,4 +353,36 @@ TEST_CASE("an IPv6 literal host: a failure in WHMCS's words, a warning in a plai
         warned = warned || w.at("cause").as_string() == "ipv6_literal_host";
     }
     CHECK(warned);
+}
+
+TEST_CASE("SSL Type TLS asks STARTTLS even when EHLO does not offer it, as PHPMailer does") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250 AUTH PLAIN LOGIN\r\n")
+        .respond("250 2.0.0 Ok\r\n",
+                 {{"STARTTLS", "502 5.5.1 Error: command not implemented\r\n"}});
+    fake_smtp_server server(s);
+    const std::string rest = "check 127.0.0.1 --port " + std::to_string(server.port()) +
+                             " --timeout 3s --helo probe.test --format json";
+    const auto whmcs = run_probe(rest + " --ssl-type tls");
+    CHECK(whmcs.exit_code == 2);
+    const auto doc = parse_object(whmcs.out);
+    CHECK(doc.at("cause").as_string() == "starttls_unavailable");
+    // The server's own refusal is the evidence, as in WHMCS's log line.
+    const auto& starttls = doc.at("checks").as_array().at(4).as_object();
+    CHECK(starttls.at("name").as_string() == "starttls");
+    CHECK(starttls.at("evidence").at("reply").at("code").as_int64() == 502);
+
+    const auto plain = run_probe(rest + " --security starttls");
+    CHECK(plain.exit_code == 2);
+    CHECK(parse_object(plain.out).at("cause").as_string() == "starttls_unavailable");
+    const auto records = server.connections();
+    REQUIRE(records.size() == 2);
+    const auto sent_starttls = [](const auto& lines) {
+        return std::any_of(lines.begin(), lines.end(),
+                           [](const std::string& l) { return l.rfind("STARTTLS", 0) == 0; });
+    };
+    CHECK(sent_starttls(records[0].lines));
+    CHECK_FALSE(sent_starttls(records[1].lines));
 }
