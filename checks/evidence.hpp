@@ -12,6 +12,7 @@
 #include "checks/errors.hpp"
 #include "checks/phase.hpp"
 #include "checks/request.hpp"
+#include "checks/whmcs_log_line.hpp"
 #include "net/reply.hpp"
 
 namespace smtp_probe {
@@ -122,6 +123,8 @@ struct probe_result {
     /// PHPMailer's SMTPAutoTLS does with WHMCS's SSL Type None. Set when the upgrade was tried,
     /// whether or not it succeeded.
     bool auto_starttls = false;
+    /// What WHMCS will log for this failure, one line per PHPMailer era; empty when ok.
+    std::vector<whmcs_log_line> whmcs_log;
 
     [[nodiscard]] bool ok() const { return outcome.category == failure_category::ok; }
     [[nodiscard]] const phase_record* find(phase p) const {

@@ -1,4 +1,5 @@
 #include "checks/probe_session.hpp"
+#include "checks/whmcs_log.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -62,6 +63,10 @@ void probe_session::finish() {
     if (decision.redirect_warning) {
         add_warning(warning_kind::smtp_restrictions_redirect, shown(request.host));
     }
+    const whmcs_log_context log_ctx{request.effective_from().value_or(""),
+                                    request.effective_rcpt().value_or(""),
+                                    request.user.has_value()};
+    result.whmcs_log = whmcs_log_lines(result, log_ctx);
     result.duration = clock_type::now() - started_;
     if (stream) {
         stream->close();

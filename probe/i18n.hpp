@@ -128,6 +128,8 @@ enum class ui_string {
     auto_tls_works_upgraded,
     auto_tls_upgrade_failed,
     auto_tls_upgraded_failed_later,
+    whmcs_log,          ///< heading over the predicted log lines
+    whmcs_log_heading,  ///< "{title}" is another heading of the guide than the category's
 };
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);

@@ -1098,6 +1098,11 @@ std::string_view ui_en(ui_string s) {
             return "SSL Type None does not mean plain text here: the server offers STARTTLS, so "
                    "WHMCS's mailer (PHPMailer) switches to TLS by itself, with full certificate "
                    "checks and no fallback. That automatic upgrade is the step that fails.";
+        case u::whmcs_log:
+            return "WHMCS will log (by PHPMailer version)";
+        case u::whmcs_log_heading:
+            return "These words are the guide's heading \"{title}\", but the cause is listed "
+                   "under \"{category}\": look there.";
         case u::auto_tls_upgraded_failed_later:
             return "With SSL Type None, WHMCS's mailer (PHPMailer) switched to TLS by itself "
                    "because the server offers STARTTLS; the upgrade worked, a later step failed.";

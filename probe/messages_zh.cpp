@@ -1008,6 +1008,11 @@ std::string_view ui_zh(ui_string s) {
             return "这里的 SSL 类型 None 并不等于明文：服务器提供 STARTTLS，WHMCS 的发信组件"
                    "（PHPMailer）会自动切换到 TLS，照常校验证书，失败后也不会退回明文。"
                    "失败的正是这一步自动升级。";
+        case u::whmcs_log:
+            return "WHMCS 将记录的日志（按 PHPMailer 版本）";
+        case u::whmcs_log_heading:
+            return "日志里的字样对应排查指南的“{title}”一节，但这个原因列在“{category}”一节，"
+                   "请到那里查找。";
         case u::auto_tls_upgraded_failed_later:
             return "SSL 类型为 None，但服务器提供 STARTTLS，WHMCS 的发信组件（PHPMailer）"
                    "已自动切换到 TLS；升级成功，失败发生在之后的步骤。";

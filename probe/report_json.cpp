@@ -183,6 +183,18 @@ json::object to_json(const probe_result& result, bool include_transcript) {
     }
     out["checks"] = std::move(checks);
 
+    json::array whmcs_log;
+    for (const auto& l : result.whmcs_log) {
+        whmcs_log.emplace_back(
+            json::object{{"phpmailer", phpmailer_era_id(l.era)},
+                         {"text", l.text},
+                         {"text_zh", l.text_zh.empty() ? json::value(nullptr)
+                                                       : json::value(json::string(l.text_zh))},
+                         {"heading", l.heading ? json::value(json::string(category_id(*l.heading)))
+                                               : json::value(nullptr)}});
+    }
+    out["whmcs_log"] = std::move(whmcs_log);
+
     json::array addresses;
     for (const auto& a : result.addresses) {
         json::value error = nullptr;

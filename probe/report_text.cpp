@@ -353,6 +353,51 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
     }
 }
 
+/// PHPMailer keeps a reply's CRLFs in its message; on a terminal they read as spaces.
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' || text[i] == '\n') {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+            continue;
+        }
+        out += text[i];
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return clean(out);
+}
+
+/// The exact lines WHMCS's System Logs will show, and which guide heading their words name.
+void append_whmcs_log(std::string& out, const probe_result& result, const text_options& opt,
+                      const painter& paint) {
+    if (result.whmcs_log.empty()) {
+        return;
+    }
+    const auto lang = opt.lang;
+    out += fmt::format("\n{}\n", paint(sgr::bold, heading(ui_string::whmcs_log, lang)));
+    std::optional<failure_category> other;
+    for (const auto& l : result.whmcs_log) {
+        out += fmt::format("  PHPMailer {:<12} {}\n", phpmailer_era_id(l.era), one_line(l.text));
+        if (lang == language::zh && !l.text_zh.empty() && l.text_zh != l.text) {
+            out += fmt::format("  {:<22} {}\n", "", one_line(l.text_zh));
+        }
+        if (l.heading && *l.heading != result.outcome.category) {
+            other = l.heading;
+        }
+    }
+    if (other) {
+        out += "  " +
+               fmt::format(fmt::runtime(ui_text(ui_string::whmcs_log_heading, lang)),
+                           fmt::arg("title", category_title(*other, language::en)),
+                           fmt::arg("category", category_title(result.outcome.category, lang))) +
+               "\n";
+    }
+}
+
 /// What PHPMailer's automatic STARTTLS meant for this result, when WHMCS's SSL Type was None.
 void append_auto_tls(std::string& out, const probe_result& result, const text_options& opt) {
     ui_string sentence{};
@@ -427,6 +472,7 @@ std::string render_text(const probe_result& result, const text_options& options)
     append_phases(out, result, options, paint);
     append_addresses(out, result, options, paint);
     append_verdict(out, result, options, paint);
+    append_whmcs_log(out, result, options, paint);
     append_auto_tls(out, result, options);
     append_warnings(out, result, options, paint);
     if (options.show_transcript) {

@@ -226,11 +226,19 @@ def run_probe(s, env, probe):
 # ---- the comparison --------------------------------------------------------------------------
 
 def version_in(range_text, version):
-    """'6.6.0-6.6.4' (or one version) contains '6.6.3'?"""
+    """Does the probe's era id ('<=6.5', '6.6.0-6.6.4', '>=6.6.5', or one version) contain
+    '6.6.3'? Missing parts count as 0 ('6.5' is 6.5.0; '<=6.5' means below 6.6)."""
     def parts(v):
-        return tuple(int(x) for x in v.strip().split("."))
+        nums = [int(x) for x in v.strip().split(".")]
+        return tuple(nums + [0] * (3 - len(nums)))
+    v = parts(version)
+    if range_text.startswith("<="):
+        top = parts(range_text[2:])
+        return v[:2] <= top[:2] if len(range_text[2:].split(".")) == 2 else v <= top
+    if range_text.startswith(">="):
+        return v >= parts(range_text[2:])
     low, _, high = range_text.partition("-")
-    return parts(low) <= parts(version) <= parts(high or low)
+    return parts(low) <= v <= parts(high or low)
 
 
 def server_reply_text(php):
@@ -250,19 +258,27 @@ def server_reply_text(php):
     return text if text and text in php.raw.get("message", "") else None
 
 
+def squeeze(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def compare_log(probe, php):
     """Problems with the probe's predicted log line against PHPMailer's real message."""
     # Trailing white space aside: PHPMailer ends some messages with the reply's CRLF, which a
     # log line does not show.
-    doc, message = probe.raw, php.raw["message"].rstrip()
+    # The probe writes PHPMailer's line breaks (a reply's CRLFs, the LF in PHP's OpenSSL warning)
+    # as spaces, so white space is compared as one space.
+    doc, message = probe.raw, squeeze(php.raw["message"])
     if "whmcs_log" not in doc:
         return ["log: the probe's JSON has no whmcs_log"]
     version = php.raw["version"]
-    texts = [e.get("text", "").rstrip() for e in doc["whmcs_log"] or []
+    texts = [squeeze(e.get("text", "")) for e in doc["whmcs_log"] or []
              if version_in(e.get("phpmailer", "0"), version)]
     if not texts:
         return [f"log: no whmcs_log entry covers PHPMailer {version}: {doc['whmcs_log']!r}"]
     reply = server_reply_text(php)
+    if reply is not None:
+        reply = squeeze(reply)
     if reply is None:
         if message in texts:
             return []

@@ -51,8 +51,10 @@ TEST_CASE("a passing probe: the schema's top-level fields and their types") {
     const auto doc = round_trip(fx::passing(), false);
     CHECK(keys(doc) == std::set<std::string>{"target", "ok", "category", "cause",
                                              "underlying_cause", "checks", "addresses", "warnings",
-                                             "round_trips", "duration_ms", "auto_starttls"});
+                                             "round_trips", "duration_ms", "auto_starttls",
+                                             "whmcs_log"});
     CHECK(doc.at("auto_starttls").is_null());
+    CHECK(doc.at("whmcs_log").as_array().empty());
     const auto& target = doc.at("target").as_object();
     CHECK(keys(target) == std::set<std::string>{"host", "port", "security", "ssl_type"});
     CHECK(target.at("ssl_type").is_null());
