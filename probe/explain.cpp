@@ -209,6 +209,19 @@ constexpr message_rule message_rules[] = {
     says("必須提供至少一個收件人", {fc::no_recipients}),
 };
 
+/// When a line holds the markers of several headings, the more specific heading wins: Smarty's
+/// compiler reports a security violation as "Syntax error in template ... not allowed by security
+/// setting", which is the security policy, not the template's syntax.
+std::vector<fc> most_specific(std::vector<fc> categories) {
+    constexpr std::pair<fc, fc> beats[] = {{fc::smarty_policy, fc::template_syntax}};
+    for (const auto& [specific, general] : beats) {
+        if (std::find(categories.begin(), categories.end(), specific) != categories.end()) {
+            std::erase(categories, general);
+        }
+    }
+    return categories;
+}
+
 bool rule_matches(const message_rule& rule, std::string_view squeezed_line) {
     return contains(squeezed_line, rule.needle) &&
            (rule.also.empty() || contains(squeezed_line, rule.also)) &&
@@ -229,11 +242,12 @@ constexpr signal_rule signal_rules[] = {
     {"certificatehasexpired", pe::cert_expired},
     {"certificateisnotyetvalid", pe::cert_expired},
     {"didnotmatchexpectedcn", pe::cert_name_mismatch},
+    {"subjectaltnamedidnotmatch", pe::cert_name_mismatch},  // PHP's peer-name check
+    {"didnotmatchexpectedname", pe::cert_name_mismatch},
     {"hostnamemismatch", pe::cert_name_mismatch},
     {"self-signedcertificate", pe::cert_untrusted},
     {"selfsignedcertificate", pe::cert_untrusted},
     {"unabletogetlocalissuercertificate", pe::cert_untrusted},
-    {"certificateverifyfailed", pe::cert_untrusted},
     // TLS.
     {"wrongversionnumber", pe::port_mode_mismatch},
     {"unknownprotocol", pe::port_mode_mismatch},
@@ -385,6 +399,7 @@ std::vector<explain_match> explain_text(std::string_view line) {
     if (categories.empty()) {
         return {};
     }
+    categories = most_specific(std::move(categories));
     // The command named in the line beats the phase its message suggests.
     for (const auto& [needle, p] : command_phases) {
         if (contains(squeeze, needle)) {
@@ -416,6 +431,14 @@ std::vector<explain_match> explain_text(std::string_view line) {
             return {{*fixed_category(signal.cause), match_confidence::exact, signal.cause,
                      std::nullopt}};
         }
+    }
+    // OpenSSL's "certificate verify failed" does not say which check failed: the dates, the
+    // chain (an unknown CA, a missing intermediate) or a self-signed certificate. The probe
+    // tells them apart; explain names them all.
+    if (connecting && contains(squeeze, "certificateverifyfailed")) {
+        return {
+            {fc::smtp_connect_failed, match_confidence::likely, pe::cert_expired, std::nullopt},
+            {fc::smtp_connect_failed, match_confidence::likely, pe::cert_untrusted, std::nullopt}};
     }
 
     const auto confidence =
@@ -524,6 +547,32 @@ std::optional<std::string> suggested_check(const std::vector<explain_match>& mat
     return out;
 }
 
+namespace {
+
+bool continues_entry(std::string_view line) {
+    if (line.empty()) {
+        return false;
+    }
+    // PHPMailer's messages keep the CRLFs of a multi-line reply and the LF of PHP's OpenSSL
+    // warning. What follows such a break is indented, OpenSSL's "error:..." line, another reply
+    // line ("550-5.1.1 ..."), the rest of the From message (",553,5.7.1..."), or plain text that
+    // is no message of its own. A line starting with any other digit (System Logs' dates and
+    // times) or holding a message begins a new entry.
+    if (line.front() == ' ' || line.front() == '\t' || line.front() == ',') {
+        return true;
+    }
+    if (lowered(line.substr(0, std::min<std::size_t>(6, line.size()))) == "error:") {
+        return true;
+    }
+    if (line.size() >= 4 && line[0] >= '2' && line[0] <= '5' && is_digit(line[1]) &&
+        is_digit(line[2]) && (line[3] == '-' || line[3] == ' ')) {
+        return true;
+    }
+    return !is_digit(line.front()) && explain_text(line).empty();
+}
+
+}  // namespace
+
 log_explanation explain_log(std::string_view text, const log_limits& limits) {
     log_explanation out;
     out.limits = limits;
@@ -547,6 +596,25 @@ log_explanation explain_log(std::string_view text, const log_limits& limits) {
         if (trimmed(line).empty()) {
             continue;
         }
+        // One entry: this line and the lines that continue it.
+        const auto first_line = out.lines_read;
+        std::string entry(line);
+        while (!text.empty() && out.lines_read < limits.max_lines) {
+            const auto next_nl = text.find('\n');
+            auto next = text.substr(0, next_nl);
+            if (!next.empty() && next.back() == '\r') {
+                next.remove_suffix(1);
+            }
+            if (!continues_entry(next)) {
+                break;
+            }
+            entry += ' ';
+            entry += trimmed(next);
+            text =
+                next_nl == std::string_view::npos ? std::string_view{} : text.substr(next_nl + 1);
+            ++out.lines_read;
+        }
+        line = bounded(entry);
         auto matches = explain_text(line);
         if (matches.empty()) {
             continue;
@@ -559,7 +627,7 @@ log_explanation explain_log(std::string_view text, const log_limits& limits) {
         }
         signatures.push_back(std::move(sig));
         explained_line e;
-        e.line_number = out.lines_read;
+        e.line_number = first_line;
         e.text = std::string(bounded(line));
         e.matches = std::move(matches);
         e.facts = facts_of(line);
