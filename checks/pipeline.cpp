@@ -112,12 +112,14 @@ asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& reques
         co_return results;
     }
     // --all-addresses: one full session per address, one after the other (never in parallel:
-    // parallel logins with one password trip fail2ban-style lockouts).
+    // parallel logins with one password trip fail2ban-style lockouts), all within the one
+    // deadline of the whole probe: each address gets what the ones before it left.
     const phase_record dns_record = *first.find(phase::dns);
     for (std::size_t i = 0; i < addresses->size(); ++i) {
         probe_result each;
         const auto each_started = clock_type::now();
-        probe_session each_session(request, services, each, each_started, order);
+        probe_session each_session(request, services, each, each_started, order,
+                                   started + request.deadline);
         each_session.adopt_dns(dns_record);
         const std::vector<asio::ip::address> one{(*addresses)[i]};
         co_await run_session(each_session, one);

@@ -35,12 +35,13 @@ std::string strip_crlf(std::string_view line) {
 
 probe_session::probe_session(const probe_request& request, const probe_services& services,
                              probe_result& result, clock_type::time_point started,
-                             const std::vector<phase>& order)
+                             const std::vector<phase>& order,
+                             std::optional<clock_type::time_point> deadline_at)
     : request(request),
       services(services),
       result(result),
       started_(started),
-      deadline_at_(started + request.deadline) {
+      deadline_at_(deadline_at.value_or(started + request.deadline)) {
     result.target = {request.host, request.port, request.security, request.whmcs_settings};
     for (auto p : order) {
         phase_record rec;

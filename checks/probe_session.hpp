@@ -37,10 +37,13 @@ using clock_type = std::chrono::steady_clock;
 /// All the state of one probe run over one connection attempt sequence.
 class probe_session {
 public:
-    /// Fills result.target, and one record per phase of `order`.
+    /// Fills result.target, and one record per phase of `order`. The deadline is
+    /// started + request.deadline unless `deadline_at` says otherwise (the later addresses of
+    /// --all-addresses share the first one's).
     probe_session(const probe_request& request, const probe_services& services,
                   probe_result& result, clock_type::time_point started,
-                  const std::vector<phase>& order);
+                  const std::vector<phase>& order,
+                  std::optional<clock_type::time_point> deadline_at = std::nullopt);
     probe_session(const probe_session&) = delete;
     probe_session& operator=(const probe_session&) = delete;
     ~probe_session();

@@ -267,3 +267,45 @@ TEST_CASE("the whole-probe deadline cuts a long reply timeout: deadline_exceeded
     CHECK(wall_clock < 3s);
     CHECK(r.duration >= 900ms);  // it did wait for the deadline, not for nothing
 }
+
+TEST_CASE("--all-addresses: every address within the one deadline of the whole probe") {
+    // Three addresses whose servers never greet. Before, each address got a fresh --deadline,
+    // so three silent servers took three deadlines (and 64 addresses could take two hours).
+    constexpr const char* three = "smtp.three-silent.test";
+    script silent;
+    silent.silent_until_close();
+    fake::server_options first_options;
+    first_options.step_timeout = 5s;
+    fake_smtp_server first(silent, first_options);
+    std::vector<std::unique_ptr<fake_smtp_server>> others;
+    for (const char* address : {"127.0.0.2", "127.0.0.3"}) {
+        fake::server_options o;
+        o.listen_address = address;
+        o.port = first.port();
+        o.step_timeout = 5s;
+        others.push_back(std::make_unique<fake_smtp_server>(silent, o));
+    }
+    fake::dns::zone zone;
+    for (const char* address : {"127.0.0.1", "127.0.0.2", "127.0.0.3"}) {
+        zone[three].a.push_back(fake::dns::rr(fake::dns::type_a, fake::dns::v4(address)));
+    }
+    fake_dns_server dns(zone);
+    auto request = make_request(three, first.port());
+    request.dns_server = dns.server();
+    request.family = address_family::ipv4;
+    request.all_addresses = true;
+    request.timeouts.reply = 10s;
+    request.timeouts.greeting_tls_sniff = 10s;
+    request.deadline = 1200ms;
+    captured_log log;
+    const auto started = clock_type::now();
+    const auto results = run_check_all_addresses(request, log.logger);
+    const auto wall_clock = clock_type::now() - started;
+    REQUIRE(results.size() == 3);
+    for (const auto& r : results) {
+        INFO(describe(r));
+        CHECK(cause_text(r.outcome.cause) == "deadline_exceeded");
+    }
+    // One deadline for the whole probe, not one per address (3.6 s before the fix).
+    CHECK(wall_clock < 2500ms);
+}

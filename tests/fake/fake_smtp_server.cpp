@@ -537,7 +537,8 @@ fake_smtp_server::impl::impl(std::vector<script> s, server_options o)
         }
     }
     io = std::make_unique<asio::io_context>(1);
-    tcp::acceptor acceptor(*io, tcp::endpoint(asio::ip::make_address(options.listen_address), 0));
+    tcp::acceptor acceptor(
+        *io, tcp::endpoint(asio::ip::make_address(options.listen_address), options.port));
     port = acceptor.local_endpoint().port();
     asio::co_spawn(*io, accept_loop(std::move(acceptor)), asio::detached);
     thread = std::thread([this] { io->run(); });

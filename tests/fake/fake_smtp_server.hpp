@@ -95,6 +95,8 @@ struct server_options {
     std::chrono::milliseconds step_timeout{10'000};
     /// A loopback address to listen on: "127.0.0.1" or "::1".
     std::string listen_address = "127.0.0.1";
+    /// The port to listen on; 0 picks a free one.
+    std::uint16_t port = 0;
 };
 
 class fake_smtp_server {
