@@ -142,8 +142,24 @@ ehlo_capabilities parse_capabilities(const smtp_reply& ehlo_reply) {
         } else if (keyword == "AUTH") {
             for (auto p : params) {
                 std::string mech = upper(p.substr(0, max_mechanism_length + 1));
-                if (valid_mechanism(mech)) {
-                    add_unique(caps.auth_mechanisms, std::move(mech), max_auth_mechanisms);
+                if (!valid_mechanism(mech) ||
+                    std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(), mech) !=
+                        caps.auth_mechanisms.end()) {
+                    continue;
+                }
+                const bool spoken =
+                    std::find(std::begin(spoken_mechanisms), std::end(spoken_mechanisms), mech) !=
+                    std::end(spoken_mechanisms);
+                const auto others = static_cast<std::size_t>(std::count_if(
+                    caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(),
+                    [](const std::string& m) {
+                        return std::find(std::begin(spoken_mechanisms), std::end(spoken_mechanisms),
+                                         m) == std::end(spoken_mechanisms);
+                    }));
+                if (spoken || others < max_auth_mechanisms) {
+                    caps.auth_mechanisms.push_back(std::move(mech));
+                } else {
+                    ++caps.auth_mechanisms_omitted;
                 }
             }
         }

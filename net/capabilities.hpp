@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "net/reply.hpp"
@@ -22,14 +23,21 @@ struct ehlo_capabilities {
     bool chunking = false;
     std::optional<std::uint64_t> size;  ///< SIZE n; 0 when SIZE carries no (valid) number
     /// Upper-case, deduplicated, in the server's order; from "AUTH a b" and the pre-standard
-    /// "AUTH=a b". At most max_auth_mechanisms, each a valid SASL name (RFC 4422 section 3.1).
+    /// "AUTH=a b", each a valid SASL name (RFC 4422 section 3.1). The mechanisms the probe
+    /// speaks (spoken_mechanisms) are always kept, wherever the server lists them; of the others
+    /// at most max_auth_mechanisms, so that a long list bounds memory without hiding a
+    /// mechanism that could log in.
     std::vector<std::string> auth_mechanisms;
+    std::size_t auth_mechanisms_omitted = 0;  ///< other mechanisms left out past the cap
     /// The first word of every line after the first, upper-case, deduplicated, at most
     /// max_keywords; lines whose first word is no valid keyword are skipped.
     std::vector<std::string> keywords;
 };
 
 inline constexpr std::size_t max_auth_mechanisms = 32;
+/// The SASL mechanisms net/sasl.hpp implements.
+inline constexpr std::string_view spoken_mechanisms[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2",
+                                                         "OAUTHBEARER"};
 inline constexpr std::size_t max_keywords = 128;
 
 /// Reads the reply to EHLO. Never fails: what cannot be understood is ignored.

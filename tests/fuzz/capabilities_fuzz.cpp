@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -54,7 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     SP_FUZZ_CHECK(caps.server_name.size() <= 255);
     SP_FUZZ_CHECK(caps.server_name.find_first_of(" \t") == std::string::npos);
 
-    SP_FUZZ_CHECK(caps.auth_mechanisms.size() <= max_auth_mechanisms);
+    SP_FUZZ_CHECK(caps.auth_mechanisms.size() <=
+                  max_auth_mechanisms + std::size(smtp_probe::spoken_mechanisms));
     SP_FUZZ_CHECK(unique(caps.auth_mechanisms));
     for (const auto& mech : caps.auth_mechanisms) {  // RFC 4422 section 3.1
         SP_FUZZ_CHECK(!mech.empty() && mech.size() <= 20);

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -214,6 +215,22 @@ TEST_CASE("the mechanism list is capped") {
     REQUIRE(c.auth_mechanisms.size() == max_auth_mechanisms);
     CHECK(c.auth_mechanisms.front() == "M0");
     CHECK(c.auth_mechanisms.back() == "M31");
+    CHECK(c.auth_mechanisms_omitted == 68);
+}
+
+TEST_CASE("a mechanism the probe speaks is kept past the cap, wherever the server lists it") {
+    // Before: PLAIN as the 41st mechanism was dropped, and the verdict was no_common_mechanism
+    // where PHPMailer logs in.
+    std::string auth = "250-h\r\n250 AUTH";
+    for (int i = 0; i < 40; ++i) {
+        auth += " X-VENDOR-" + std::to_string(i);
+    }
+    auth += " PLAIN LOGIN PLAIN\r\n";
+    const auto c = caps_of(auth);
+    CHECK(c.auth_mechanisms.size() == max_auth_mechanisms + 2);
+    CHECK(c.auth_mechanisms_omitted == 8);
+    CHECK(std::count(c.auth_mechanisms.begin(), c.auth_mechanisms.end(), "PLAIN") == 1);
+    CHECK(std::count(c.auth_mechanisms.begin(), c.auth_mechanisms.end(), "LOGIN") == 1);
 }
 
 TEST_CASE("the keyword list is capped") {
