@@ -356,14 +356,14 @@ void append_verdict(std::string& out, const probe_result& result, const text_opt
 /// PHPMailer keeps a reply's CRLFs in its message; on a terminal they read as spaces.
 std::string one_line(std::string_view text) {
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\r' || text[i] == '\n') {
+    for (const char c : text) {
+        if (c == '\r' || c == '\n') {
             if (!out.empty() && out.back() != ' ') {
                 out += ' ';
             }
             continue;
         }
-        out += text[i];
+        out += c;
     }
     while (!out.empty() && out.back() == ' ') {
         out.pop_back();
