@@ -22,6 +22,9 @@ constexpr const char* redacted = "<redacted>";
 /// Sends a line carrying a credential: the transcript and logs show only <redacted>.
 asio::awaitable<reply_outcome> send_secret(probe_session& s, std::string label,
                                            const secret& line) {
+    // An echo of this very line (the CRAM-MD5 response is no secret the request holds) is
+    // scrubbed from the replies as well.
+    s.scrub_also(line.reveal());
     co_return co_await s.exchange(line.reveal(), std::move(label));
 }
 

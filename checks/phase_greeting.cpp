@@ -47,19 +47,19 @@ asio::awaitable<bool> greeting(probe_session& s) {
     // penalise clients that talk first (RFC 5321 section 4.3.1: the client waits).
     if (!s.stream->tls_active() && sniff_tls_when_greeting_is_slow(s.request.port) &&
         sniff_after < full) {
-        out = co_await s.stream->read_reply(s.bounded(sniff_after));
+        out = co_await s.read_reply(s.bounded(sniff_after));
         if (out.error == probe_errc::reply_timeout && s.stream->bytes_received() > 0 &&
             !s.deadline_passed()) {
             // Some of the greeting came: a slow server, not a TLS port. Wait out the rest
             // of the reply timeout; the parser keeps the partial line.
-            out = co_await s.stream->read_reply(s.bounded(full - sniff_after));
+            out = co_await s.read_reply(s.bounded(full - sniff_after));
         } else if (out.error == probe_errc::reply_timeout && s.stream->bytes_received() == 0 &&
                    !s.deadline_passed()) {
             s.note(transcript_direction::info,
                    "no greeting yet; trying a TLS handshake on a second connection");
             const auto rest = s.bounded(full - sniff_after);
             const auto rest_until = clock_type::now() + rest;
-            auto first = co_await (s.stream->read_reply(rest) || sniff_tls(s, rest));
+            auto first = co_await (s.read_reply(rest) || sniff_tls(s, rest));
             if (first.index() == 0) {
                 out = std::get<0>(std::move(first));
             } else {
@@ -67,12 +67,12 @@ asio::awaitable<bool> greeting(probe_session& s) {
                 if (!tls_answered) {
                     const auto left =
                         std::chrono::duration_cast<milliseconds>(rest_until - clock_type::now());
-                    out = co_await s.stream->read_reply(std::max(left, milliseconds{0}));
+                    out = co_await s.read_reply(std::max(left, milliseconds{0}));
                 }
             }
         }
     } else {
-        out = co_await s.stream->read_reply(s.bounded(full));
+        out = co_await s.read_reply(s.bounded(full));
     }
     ++s.result.round_trips;
 
@@ -85,7 +85,9 @@ asio::awaitable<bool> greeting(probe_session& s) {
     }
     const auto banner = non_smtp_banner(s.stream->first_bytes());
     if (banner && *banner != "TLS") {
-        rec.error_text = shown(s.stream->first_bytes().substr(0, 120));
+        std::string first(s.stream->first_bytes().substr(0, 120));
+        s.scrub(first);
+        rec.error_text = shown(first);
         s.fail(rec, probe_errc::not_smtp,
                {{detail_text::non_smtp_banner, {std::string(*banner), rec.error_text}}});
         co_return false;

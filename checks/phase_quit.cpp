@@ -47,8 +47,7 @@ asio::awaitable<void> polite_quit(probe_session& s) {
         s.note(transcript_direction::info, "ending the session after the failure");
         (void)co_await s.stream->write(
             smtp_cmd::quit(), std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
-        (void)co_await s.stream->read_reply(
-            std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
+        (void)co_await s.read_reply(std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
     }
     if (s.stream) {
         s.stream->close();

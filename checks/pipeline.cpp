@@ -140,7 +140,7 @@ std::vector<probe_result> run_check_all_addresses(const probe_request& request,
         log = spdlog::default_logger();
     }
     asio::io_context io;
-    probe_services services{tls.context.get(), std::move(log)};
+    probe_services services{tls.context.get(), std::move(log), nullptr};
     auto future = asio::co_spawn(io, run_probe(request, services), asio::use_future);
     io.run();
     return future.get();

@@ -12,6 +12,7 @@
 
 #include "checks/evidence.hpp"
 #include "checks/request.hpp"
+#include "net/secret_scrub.hpp"
 
 namespace boost::asio::ssl {
 class context;
@@ -27,6 +28,10 @@ namespace smtp_probe {
 struct probe_services {
     boost::asio::ssl::context* tls = nullptr;
     std::shared_ptr<spdlog::logger> log;
+    /// Credentials to scrub from every reply besides the session's own request's. Callers whose
+    /// later probes carry fewer secrets than their first (diagnose blanks the password after a
+    /// refusal) set it, since a server may echo what an earlier connection sent.
+    std::shared_ptr<const secret_scrubber> scrubber;
 };
 
 /// Thrown by the blocking helpers when the probe cannot run at all (trust store unreadable).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "checks/credential_scrubber.hpp"
 #include "net/sanitize.hpp"
 #include "net/smtp_stream.hpp"
 
@@ -41,7 +42,8 @@ probe_session::probe_session(const probe_request& request, const probe_services&
       services(services),
       result(result),
       started_(started),
-      deadline_at_(deadline_at.value_or(started + request.deadline)) {
+      deadline_at_(deadline_at.value_or(started + request.deadline)),
+      scrubber_(credential_scrubber(request)) {
     result.target = {request.host, request.port, request.security, request.whmcs_settings};
     for (auto p : order) {
         phase_record rec;
@@ -274,7 +276,7 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
     if (out.error) {
         co_return out;
     }
-    out = co_await stream->read_reply(bounded(request.timeouts.reply));
+    out = co_await read_reply(bounded(request.timeouts.reply));
     ++result.round_trips;
     if (!out.error) {
         note_reply(out.reply);
@@ -289,6 +291,29 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
 
 asio::awaitable<reply_outcome> probe_session::command(std::string_view line) {
     co_return co_await exchange(line, strip_crlf(line));
+}
+
+asio::awaitable<reply_outcome> probe_session::read_reply(milliseconds timeout) {
+    auto out = co_await stream->read_reply(timeout);
+    for (auto& line : out.reply.lines) {
+        scrub(line);
+    }
+    scrub(out.offending);
+    co_return out;
+}
+
+void probe_session::scrub_also(std::string_view sent) {
+    while (!sent.empty() && (sent.back() == '\n' || sent.back() == '\r')) {
+        sent.remove_suffix(1);
+    }
+    scrubber_.add_secret(sent);
+}
+
+void probe_session::scrub(std::string& server_text) const {
+    scrubber_.scrub(server_text);
+    if (services.scrubber) {
+        services.scrubber->scrub(server_text);
+    }
 }
 
 }  // namespace smtp_probe

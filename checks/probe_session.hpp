@@ -20,6 +20,7 @@
 #include "checks/pipeline.hpp"
 #include "checks/request.hpp"
 #include "net/capabilities.hpp"
+#include "net/secret_scrub.hpp"
 
 namespace smtp_probe {
 
@@ -102,6 +103,17 @@ public:
 
     [[nodiscard]] boost::asio::awaitable<reply_outcome> command(std::string_view line);
 
+    /// Reads one reply: the only way server replies enter the session, with the credentials
+    /// scrubbed out before anything stores, logs or prints them.
+    [[nodiscard]] boost::asio::awaitable<reply_outcome> read_reply(
+        std::chrono::milliseconds timeout);
+
+    /// Scrubs credentials out of other server text (a non-SMTP banner).
+    void scrub(std::string& server_text) const;
+    /// Something that carries a credential is about to be sent: from now on an echo of it is
+    /// scrubbed too. A trailing CRLF is not part of it.
+    void scrub_also(std::string_view sent);
+
     // ---- state the phases read and write -----------------------------------------------------
 
     const probe_request& request;
@@ -119,6 +131,7 @@ private:
     std::map<phase, clock_type::time_point> phase_started_;
     /// What exchange() put into reply_outcome::offending, as a note for fail_io.
     std::optional<detail_note> offending_note_;
+    secret_scrubber scrubber_;
 };
 
 }  // namespace smtp_probe

@@ -12,6 +12,7 @@
 #include <numeric>
 
 #include "checks/classify.hpp"
+#include "checks/credential_scrubber.hpp"
 #include "checks/pipeline.hpp"
 #include "net/resolver.hpp"
 #include "net/sanitize.hpp"
@@ -131,7 +132,8 @@ diagnose_outcome run_diagnose(const probe_request& base,
         return r;
     };
     asio::io_context io;
-    const probe_services services{tls.context.get(), log};
+    const probe_services services{
+        tls.context.get(), log, std::make_shared<const secret_scrubber>(credential_scrubber(base))};
 
     // One lookup for all: a name that does not resolve is one finding, not one per port.
     resolve_options options;

@@ -38,6 +38,10 @@ script& script::send(std::string bytes) {
     steps_.push_back({step_kind::send, std::move(bytes), {}, {}});
     return *this;
 }
+script& script::send_echo(std::string format) {
+    steps_.push_back({step_kind::send_echo, std::move(format), {}, {}});
+    return *this;
+}
 script& script::send_slowly(std::string bytes, milliseconds per_byte) {
     steps_.push_back({step_kind::send_slowly, std::move(bytes), per_byte, {}});
     return *this;
@@ -271,6 +275,7 @@ private:
                 }
                 disarm();
                 owner_.update(index_, [&](connection_record& r) { r.lines.push_back(line); });
+                last_line_ = line;
                 co_return line;
             }
             if (buffer_.size() > max_line) {
@@ -296,6 +301,15 @@ private:
         switch (step.kind) {
             case step_kind::send:
                 co_return !(co_await write(step.text));
+            case step_kind::send_echo: {
+                std::string bytes = step.text;
+                const std::string mark = "{line}";
+                for (auto at = bytes.find(mark); at != std::string::npos;
+                     at = bytes.find(mark, at + last_line_.size())) {
+                    bytes.replace(at, mark.size(), last_line_);
+                }
+                co_return !(co_await write(bytes));
+            }
             case step_kind::send_slowly:
                 for (const char& c : step.text) {
                     if (co_await write(std::string_view(&c, 1))) {
@@ -519,6 +533,7 @@ private:
     std::uint64_t generation_ = 0;
     bool timed_out_ = false;
     std::string buffer_;
+    std::string last_line_;  ///< the last line read, for send_echo
     std::array<char, 4096> chunk_{};
 };
 

@@ -21,6 +21,7 @@ class script {
 public:
     enum class step_kind {
         send,                ///< write `text`
+        send_echo,           ///< write `text` with each "{line}" replaced by the last line read
         send_slowly,         ///< write `text` one byte at a time, `delay` between bytes
         expect,              ///< read one line; it must start with `text` (case-insensitive)
         expect_any,          ///< read one line, whatever it is
@@ -43,6 +44,9 @@ public:
     };
 
     script& send(std::string bytes);
+    /// Writes `format` with every "{line}" replaced by the last line the client sent (CRLF
+    /// removed): a server that echoes what it received.
+    script& send_echo(std::string format);
     script& send_slowly(std::string bytes,
                         std::chrono::milliseconds per_byte = std::chrono::milliseconds{10});
     script& expect(std::string command_prefix);
