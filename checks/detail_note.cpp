@@ -258,6 +258,15 @@ std::string_view detail_template_en(detail_text id) {
             return "EHLO AUTH: {0}";
         case t::auth_without_tls:
             return "AUTH {0}, no TLS";
+        case t::auth_success_before_credential:
+            return "AUTH {0} answered with success before any credential was sent: {1}";
+        case t::auth_success_after_username:
+            return "AUTH LOGIN answered with success after the username, before the password "
+                   "was sent: {0}";
+        case t::auth_success_after_error:
+            return "AUTH {0} answered with success after the server had refused the token: {1}";
+        case t::auth_challenge_after_last_step:
+            return "AUTH {0} asked for more after the exchange was complete: {1}";
         case t::address_unusable:
             return "the address contains characters SMTP cannot carry";
         case t::queue_id:

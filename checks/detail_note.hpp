@@ -89,9 +89,13 @@ enum class detail_text {
     cert_chain_not_yet_valid,   ///< {0} OpenSSL's text: one is not valid yet
     // auth
     ehlo_no_auth,
-    cram_md5_not_base64,  ///< {0} the server's challenge
-    ehlo_auth_list,       ///< {0} the mechanisms
-    auth_without_tls,     ///< {0} the mechanism
+    cram_md5_not_base64,             ///< {0} the server's challenge
+    ehlo_auth_list,                  ///< {0} the mechanisms
+    auth_without_tls,                ///< {0} the mechanism
+    auth_success_before_credential,  ///< {0} the mechanism, {1} the reply: 235 after AUTH
+    auth_success_after_username,     ///< {0} the reply: LOGIN's 235 after the username
+    auth_success_after_error,        ///< {0} the mechanism, {1} the reply
+    auth_challenge_after_last_step,  ///< {0} the mechanism, {1} the reply: one 334 too many
     // envelope
     address_unusable,
     queue_id,  ///< {0}

@@ -60,6 +60,7 @@ constexpr cause_row cause_rows[] = {
     {pe::auth_not_offered, "auth_not_offered", fc::auth_failed},
     {pe::no_common_mechanism, "no_common_mechanism", fc::auth_failed},
     {pe::bad_credentials, "bad_credentials", fc::auth_failed},
+    {pe::auth_premature_success, "auth_premature_success", fc::auth_failed},
     {pe::app_password_required, "app_password_required", fc::auth_failed},
     {pe::web_login_required, "web_login_required", fc::auth_failed},
     {pe::auth_throttled, "auth_throttled", fc::auth_failed},

@@ -71,15 +71,16 @@ enum class probe_errc {
     // ehlo
     ehlo_rejected,  ///< EHLO and HELO both rejected
     // auth
-    auth_requires_tls,      ///< AUTH only after STARTTLS
-    auth_not_offered,       ///< no AUTH at all
-    no_common_mechanism,    ///< nothing we can speak
-    bad_credentials,        ///< 535
-    app_password_required,  ///< 534 5.7.9
-    web_login_required,     ///< 534 5.7.14
-    auth_throttled,         ///< 454 4.7.0 too many attempts, 450 4.7.1 too many AUTH
-    smtp_auth_disabled,     ///< 535 5.7.139
-    auth_required,          ///< 530 5.7.0 at MAIL FROM
+    auth_requires_tls,       ///< AUTH only after STARTTLS
+    auth_not_offered,        ///< no AUTH at all
+    no_common_mechanism,     ///< nothing we can speak
+    bad_credentials,         ///< 535
+    auth_premature_success,  ///< 235 before the credential was sent (nothing was checked)
+    app_password_required,   ///< 534 5.7.9
+    web_login_required,      ///< 534 5.7.14
+    auth_throttled,          ///< 454 4.7.0 too many attempts, 450 4.7.1 too many AUTH
+    smtp_auth_disabled,      ///< 535 5.7.139
+    auth_required,           ///< 530 5.7.0 at MAIL FROM
     // mail_from / rcpt / data
     sender_not_owned,    ///< From must equal the login
     sender_unknown,      ///< the sender address does not exist / fails verification

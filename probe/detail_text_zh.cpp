@@ -139,6 +139,14 @@ std::string_view template_zh(detail_text id) {
             return "EHLO 提供的 AUTH 方式：{0}";
         case t::auth_without_tls:
             return "AUTH {0}，未使用 TLS";
+        case t::auth_success_before_credential:
+            return "AUTH {0} 在尚未发送任何凭据时就返回了成功：{1}";
+        case t::auth_success_after_username:
+            return "AUTH LOGIN 在只收到用户名、尚未发送密码时就返回了成功：{0}";
+        case t::auth_success_after_error:
+            return "AUTH {0} 在服务器已拒绝令牌之后又返回了成功：{1}";
+        case t::auth_challenge_after_last_step:
+            return "AUTH {0} 在交换已经完成后仍要求继续：{1}";
         case t::address_unusable:
             return "地址中含有 SMTP 无法传送的字符";
         case t::queue_id:

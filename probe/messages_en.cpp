@@ -341,6 +341,23 @@ const cause_text& cause_en(probe_errc e) {
                 std::nullopt};
             return t;
         }
+        case pe::auth_premature_success: {
+            static const cause_text t{
+                "The server said the login succeeded before it had checked any password",
+                "The server answered 235 (authenticated) in the middle of the login, before the "
+                "password was sent, so nothing was checked. This breaks the AUTH exchange (RFC "
+                "4954): PHPMailer waits for the server's 334 prompt at that step, so " SP_PROVIDER
+                " reports that it could not authenticate, and other mail clients "
+                "may send mail they never logged in for.",
+                {"If you run the server, fix its SMTP AUTH setup (a proxy or a filter in front of "
+                 "it answering for it, or a broken authentication plugin) and test the login "
+                 "again.",
+                 "Otherwise report it to the mail provider with the transcript (--transcript: "
+                 "the password is never shown).",
+                 "Meanwhile, try another mechanism (--auth-mech PLAIN or LOGIN)."},
+                std::nullopt};
+            return t;
+        }
         case pe::app_password_required: {
             static const cause_text t{
                 "Gmail requires an app password for this account",

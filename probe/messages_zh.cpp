@@ -308,6 +308,20 @@ const cause_text& cause_zh(probe_errc e) {
                 std::nullopt};
             return t;
         }
+        case pe::auth_premature_success: {
+            static const cause_text t{
+                "服务器在核对密码之前就声称登录成功",
+                "服务器在登录过程中途、密码尚未发送时就返回了 235（已认证），实际上什么都没有核对。"
+                "这违反了 AUTH 的交换流程（RFC 4954）：PHPMailer 在这一步等待服务器的 334 提示，"
+                "因此 " SP_PROVIDER
+                " 会报告无法认证；其他邮件客户端则可能在根本没有登录的情况下发信。",
+                {"如果服务器由您自己运维，请检查其 SMTP AUTH 配置（是否有代理或过滤程序替它应答，"
+                 "或认证插件损坏），然后重新测试登录。",
+                 "否则请把会话记录（--transcript，其中从不显示密码）发给邮件服务商。",
+                 "在此期间可以换一种认证方式试试（--auth-mech PLAIN 或 LOGIN）。"},
+                std::nullopt};
+            return t;
+        }
         case pe::app_password_required: {
             static const cause_text t{
                 "Gmail 要求使用应用专用密码",

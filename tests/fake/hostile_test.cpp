@@ -871,3 +871,120 @@ TEST_CASE("reply codes out of range: protocol_violation (bad_code / bad_separato
         }
     }
 }
+
+// ---- a login that never happened ---------------------------------------------------------------
+
+// RFC 4954 section 4: the server answers 235 only once the exchange is complete. A 235 straight
+// after AUTH LOGIN, after the username, or after AUTH CRAM-MD5 checked no credential; PHPMailer
+// waits for 334 at those steps and fails, so the probe must not say OK.
+TEST_CASE("a 235 before the credential was sent: auth_failed / auth_premature_success") {
+    struct early {
+        const char* name;
+        auth_mechanism mech;
+        script steps;
+        const char* detail;
+    };
+    const std::string ok = "235 2.7.0 Authentication successful\r\n";
+    std::vector<early> cases;
+    cases.push_back({"235 right after AUTH LOGIN", auth_mechanism::login,
+                     script().expect("AUTH LOGIN").send(ok),
+                     "AUTH LOGIN answered with success before any credential was sent: 235 2.7.0 "
+                     "Authentication successful"});
+    cases.push_back(
+        {"235 after LOGIN's username", auth_mechanism::login,
+         script().expect("AUTH LOGIN").send("334 VXNlcm5hbWU6\r\n").expect_any().send(ok),
+         "AUTH LOGIN answered with success after the username, before the password "
+         "was sent: 235 2.7.0 Authentication successful"});
+    cases.push_back({"235 right after AUTH CRAM-MD5", auth_mechanism::cram_md5,
+                     script().expect("AUTH CRAM-MD5").send(ok),
+                     "AUTH CRAM-MD5 answered with success before any credential was sent: 235 "
+                     "2.7.0 Authentication successful"});
+    for (auto& c : cases) {
+        for (const bool tls : {false, true}) {
+            CAPTURE(c.name);
+            CAPTURE(tls);
+            script s;
+            if (tls) {
+                s = up_to_tls();
+                s.expect("EHLO probe.test");
+            } else {
+                s.send("220 fake.test ESMTP\r\n").expect("EHLO probe.test");
+            }
+            s.send("250-fake.test\r\n250 AUTH PLAIN LOGIN CRAM-MD5\r\n").append(c.steps);
+            then_quit(s);
+            test_pki pki;
+            fake_smtp_server server(s, tls ? with_tls(pki) : server_options{});
+            auto request = make_request(server.port(),
+                                        tls ? security_mode::starttls : security_mode::none, 10s);
+            request.ca_file = pki.ca_file();
+            add_credentials(request);
+            request.forced_mechanism = c.mech;
+            const auto run = probe(request);
+            const auto& r = run.result;
+            CHECK(category_of(r) == "auth_failed");
+            CHECK(r.outcome.cause == std::optional<probe_errc>(probe_errc::auth_premature_success));
+            CHECK(r.outcome.failed_phase == std::optional<phase>(phase::auth));
+            CHECK(record_of(r, phase::auth).error_text.empty());
+            CHECK(record_of(r, phase::auth).detail == c.detail);
+            // No password crossed the wire, in clear or not: no warning says it did.
+            for (const auto& w : r.warnings) {
+                CHECK(w.kind != warning_kind::credentials_in_clear);
+            }
+            REQUIRE(server.wait_finished(1, 5s));
+            const auto records = server.connections();
+            REQUIRE(records.size() == 1);
+            const auto lines = records[0].lines;
+            CHECK(std::none_of(lines.begin(), lines.end(),
+                               [](const std::string& l) { return l.rfind("MAIL FROM", 0) == 0; }));
+            text_options zh;
+            zh.lang = language::zh;
+            CHECK(render_text(r, zh).find("尚未发送") != std::string::npos);
+        }
+    }
+}
+
+TEST_CASE("LOGIN over plain text: the warning is raised once the password is sent") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO probe.test")
+        .send("250-fake.test\r\n250 AUTH LOGIN\r\n")
+        .expect("AUTH LOGIN")
+        .send("334 VXNlcm5hbWU6\r\n")
+        .expect_any()
+        .send("334 UGFzc3dvcmQ6\r\n")
+        .expect_any()
+        .send("235 2.7.0 ok\r\n");
+    then_quit(s);
+    fake_smtp_server server(s);
+    auto request = make_request(server.port(), security_mode::none, 10s);
+    add_credentials(request);
+    const auto run = probe(request);
+    CHECK(category_of(run.result) == "ok");
+    int warned = 0;
+    for (const auto& w : run.result.warnings) {
+        warned += w.kind == warning_kind::credentials_in_clear ? 1 : 0;
+    }
+    CHECK(warned == 1);
+}
+
+TEST_CASE("a 334 after the last step of LOGIN: auth_failed / protocol_violation") {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO probe.test")
+        .send("250-fake.test\r\n250 AUTH LOGIN\r\n")
+        .expect("AUTH LOGIN")
+        .send("334 VXNlcm5hbWU6\r\n")
+        .expect_any()
+        .send("334 UGFzc3dvcmQ6\r\n")
+        .expect_any()
+        .send("334 UGFzc3dvcmQ6\r\n");
+    then_quit(s);
+    fake_smtp_server server(s);
+    auto request = make_request(server.port(), security_mode::none, 10s);
+    add_credentials(request);
+    const auto run = probe(request);
+    CHECK(category_of(run.result) == "auth_failed");
+    CHECK(run.result.outcome.cause == std::optional<probe_errc>(probe_errc::protocol_violation));
+    CHECK(record_of(run.result, phase::auth).detail ==
+          "AUTH LOGIN asked for more after the exchange was complete: 334 UGFzc3dvcmQ6");
+}
