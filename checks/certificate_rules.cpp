@@ -140,11 +140,6 @@ bool is_name_error(int verify_error) {
            verify_error == X509_V_ERR_IP_ADDRESS_MISMATCH;
 }
 
-bool is_date_error(int verify_error) {
-    return verify_error == X509_V_ERR_CERT_HAS_EXPIRED ||
-           verify_error == X509_V_ERR_CERT_NOT_YET_VALID;
-}
-
 /// The sentence for OpenSSL's verification error: the common ones by name.
 detail_text chain_error_text(int verify_error) {
     switch (verify_error) {
@@ -227,26 +222,47 @@ bool host_matches(std::string_view host, const std::vector<std::string>& dns_nam
     return false;
 }
 
+chain_dates judge_chain_dates(const certificate_facts& facts, std::int64_t now) {
+    chain_dates out;
+    out.earliest_not_after = facts.not_after;
+    for (std::size_t i = 1; i < facts.chain.size(); ++i) {
+        const auto& c = facts.chain[i];
+        const auto state = date_state(c.not_before, c.not_after, now, 0);
+        if (!out.out_of_range &&
+            (state == cert_date_state::expired || state == cert_date_state::not_yet_valid)) {
+            out.out_of_range = i;
+            out.state = state;
+        }
+        if (c.not_after < out.earliest_not_after) {
+            out.earliest = i;
+            out.earliest_not_after = c.not_after;
+        }
+    }
+    return out;
+}
+
 certificate_judgement judge_certificate(const certificate_facts& facts, std::string_view host,
                                         std::int64_t now, int warn_days, bool insecure) {
     certificate_judgement j;
     const auto dates = date_state(facts.not_before, facts.not_after, now, warn_days);
+    const auto chain = judge_chain_dates(facts, now);
     const bool names_ok =
         host_matches(host, facts.dns_names, facts.ip_addresses, facts.common_name);
-    // chain_trusted should ignore dates and names, but if the I/O layer let OpenSSL check them,
-    // verify_error says so: a name error only repeats what host_matches decides, and a date error
-    // while the leaf's own dates are fine belongs to another certificate of the chain. A
-    // self-signed leaf that did not verify is untrusted whatever the last error was.
-    const bool chain_dates_bad =
-        !facts.chain_trusted && !facts.self_signed && is_date_error(facts.verify_error);
-    const bool untrusted = !facts.chain_trusted && !chain_dates_bad &&
-                           (facts.self_signed || !is_name_error(facts.verify_error));
+    const bool leaf_dates_bad =
+        dates == cert_date_state::expired || dates == cert_date_state::not_yet_valid;
+    // The verification ignores dates; were a host set on it, a name error would only repeat what
+    // host_matches decides. A self-signed leaf that did not verify is untrusted whatever the last
+    // error was.
+    const bool untrusted =
+        !facts.chain_trusted && (facts.self_signed || !is_name_error(facts.verify_error));
+    // An issuer expiring before the leaf does, inside the window: the chain stops working first.
+    const bool issuer_expiring = !chain.out_of_range && chain.earliest != 0 && warn_days > 0 &&
+                                 days_left(chain.earliest_not_after, now) < warn_days;
 
-    if (dates == cert_date_state::expired || dates == cert_date_state::not_yet_valid ||
-        chain_dates_bad) {
-        j.cause = probe_errc::cert_expired;
-    } else if (untrusted) {
+    if (untrusted) {
         j.cause = probe_errc::cert_untrusted;
+    } else if (leaf_dates_bad || chain.out_of_range) {
+        j.cause = probe_errc::cert_expired;
     } else if (!names_ok) {
         j.cause = probe_errc::cert_name_mismatch;
     }
@@ -286,9 +302,22 @@ certificate_judgement judge_certificate(const certificate_facts& facts, std::str
             break;
         }
     }
+    if (chain.out_of_range) {
+        const auto& c = facts.chain[*chain.out_of_range];
+        notes.push_back(
+            chain.state == cert_date_state::expired
+                ? detail_note{t::cert_issuer_expired, {clean(c.name), iso_date(c.not_after)}}
+                : detail_note{t::cert_issuer_not_yet_valid,
+                              {clean(c.name), iso_date(c.not_before)}});
+    } else if (issuer_expiring) {
+        const auto& c = facts.chain[chain.earliest];
+        const auto left = days_left(c.not_after, now);
+        notes.push_back({left == 1 ? t::cert_issuer_expires_day : t::cert_issuer_expires_days,
+                         {clean(c.name), iso_date(c.not_after), std::to_string(left)}});
+    }
     if (facts.self_signed && !facts.chain_trusted) {
         notes.push_back({t::cert_self_signed, {}});
-    } else if (untrusted || chain_dates_bad) {
+    } else if (untrusted) {
         if (facts.verify_error_text.empty()) {
             notes.push_back({t::cert_chain_error_code, {std::to_string(facts.verify_error)}});
         } else {
@@ -303,7 +332,7 @@ certificate_judgement judge_certificate(const certificate_facts& facts, std::str
         if (insecure) {
             j.warning = warning_kind::insecure_certificate;
         }
-    } else if (dates == cert_date_state::expiring) {
+    } else if (dates == cert_date_state::expiring || issuer_expiring) {
         j.status = phase_status::warn;
         j.warning = warning_kind::cert_expiring;
     }

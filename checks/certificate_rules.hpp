@@ -34,6 +34,21 @@ enum class cert_date_state { valid, expiring, expired, not_yet_valid };
                                 const std::vector<std::string>& ip_addresses,
                                 std::string_view common_name);
 
+/// The dates of the chain above the leaf (facts.chain[1..]), and the earliest expiry of all.
+struct chain_dates {
+    /// The first issuer out of its dates (an index into facts.chain), with expired or
+    /// not_yet_valid.
+    std::optional<std::size_t> out_of_range;
+    cert_date_state state = cert_date_state::valid;
+    /// The certificate that expires first, the leaf included (0 = the leaf), and when.
+    std::size_t earliest = 0;
+    std::int64_t earliest_not_after = 0;
+};
+
+/// RFC 5280 section 6.1.3 (a)(2): every certificate of the path must be within its dates, the
+/// trust anchor included as OpenSSL checks it (error 10, X509_V_ERR_CERT_HAS_EXPIRED).
+[[nodiscard]] chain_dates judge_chain_dates(const certificate_facts& facts, std::int64_t now);
+
 struct certificate_judgement {
     phase_status status = phase_status::pass;
     std::optional<probe_errc> cause;      ///< the failure (also kept when insecure made it a warn)
@@ -42,9 +57,13 @@ struct certificate_judgement {
     std::string detail;                   ///< the notes in English
 };
 
-/// Precedence: a date out of range (cert_expired), then an untrusted chain (cert_untrusted), then
-/// a name mismatch (cert_name_mismatch), then expiring soon (warning cert_expiring). With insecure,
-/// a failure becomes status warn with warning insecure_certificate and keeps its cause.
+/// Precedence: an untrusted chain (cert_untrusted: a self-signed certificate or an unknown issuer
+/// is not fixed by renewing it, and the certificate a CA issues instead comes with fresh dates
+/// and the right names), then a date out of range anywhere in the chain (cert_expired: renewing
+/// fixes it), then a name mismatch (cert_name_mismatch), then the earliest expiry in the chain
+/// within warn_days (warning cert_expiring). The notes name every fault found, whichever heads.
+/// With insecure, a failure becomes status warn with warning insecure_certificate and keeps its
+/// cause.
 /// Computes dates and names itself; facts.days_left and facts.name_matches are not read.
 [[nodiscard]] certificate_judgement judge_certificate(const certificate_facts& facts,
                                                       std::string_view host, std::int64_t now,

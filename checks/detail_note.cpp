@@ -240,6 +240,14 @@ std::string_view detail_template_en(detail_text id) {
             return ", expires {0} ({1} day)";
         case t::cert_expires_days:
             return ", expires {0} ({1} days)";
+        case t::cert_issuer_expired:
+            return ", chain: \"{0}\" expired {1}";
+        case t::cert_issuer_not_yet_valid:
+            return ", chain: \"{0}\" valid from {1}";
+        case t::cert_issuer_expires_day:
+            return ", chain: \"{0}\" expires {1} ({2} day)";
+        case t::cert_issuer_expires_days:
+            return ", chain: \"{0}\" expires {1} ({2} days)";
         case t::cert_self_signed:
             return ", self-signed";
         case t::cert_chain_error_code:

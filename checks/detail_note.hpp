@@ -79,6 +79,11 @@ enum class detail_text {
     cert_valid_from,    ///< {0} date
     cert_expires_day,   ///< {0} date, {1} == 1 day left
     cert_expires_days,  ///< {0} date, {1} days left
+    // a certificate of the chain above the leaf: {0} its name
+    cert_issuer_expired,        ///< {0} name, {1} date
+    cert_issuer_not_yet_valid,  ///< {0} name, {1} date
+    cert_issuer_expires_day,    ///< {0} name, {1} date, {2} = 1
+    cert_issuer_expires_days,   ///< {0} name, {1} date, {2} days left
     cert_self_signed,
     cert_chain_error_code,  ///< {0} the X509_V_ code
     cert_chain_error,       ///< {0} OpenSSL's text

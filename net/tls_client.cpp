@@ -20,7 +20,6 @@ namespace {
 // Bounds on what a hostile server can make us process: certificate list size and chain depth.
 constexpr long max_cert_list_bytes = 256L * 1024;
 constexpr int max_verify_depth = 10;
-constexpr std::size_t max_names = 256;
 
 std::string name_to_string(const X509_NAME* name) {
     if (name == nullptr) {
@@ -92,8 +91,9 @@ void read_subject_alt_names(X509* cert, certificate_facts& facts) {
         return;
     }
     const int count = sk_GENERAL_NAME_num(names);
-    for (int i = 0; i < count && facts.dns_names.size() + facts.ip_addresses.size() < max_names;
-         ++i) {
+    // All of them: a cap here would turn the 300th name into a false name mismatch. The
+    // certificate list limit (max_cert_list_bytes) is what bounds their number.
+    for (int i = 0; i < count; ++i) {
         const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, i);
         if (gn->type == GEN_DNS) {
             const auto* data = ASN1_STRING_get0_data(gn->d.dNSName);
@@ -109,8 +109,28 @@ void read_subject_alt_names(X509* cert, certificate_facts& facts) {
     GENERAL_NAMES_free(names);
 }
 
-// Verifies the chain the server sent against the trust store, with dates ignored: dates are
-// judged separately so that "expired" and "untrusted" are told apart.
+chain_certificate chain_entry(X509* cert) {
+    chain_certificate c;
+    c.name = common_name_of(X509_get_subject_name(cert));
+    if (c.name.empty()) {
+        c.name = name_to_string(X509_get_subject_name(cert));
+    }
+    c.not_before = to_epoch(X509_get0_notBefore(cert));
+    c.not_after = to_epoch(X509_get0_notAfter(cert));
+    return c;
+}
+
+void read_chain(STACK_OF(X509) * certs, certificate_facts& facts) {
+    facts.chain.clear();
+    const int n = certs == nullptr ? 0 : sk_X509_num(certs);
+    for (int i = 0; i < n && i <= max_verify_depth + 1; ++i) {
+        facts.chain.push_back(chain_entry(sk_X509_value(certs, i)));
+    }
+}
+
+// Verifies the chain the server sent against the trust store, with dates ignored: the dates of
+// every certificate of the chain are judged separately (certificate_rules) so that "expired"
+// and "untrusted" are told apart.
 void verify_chain(SSL* ssl, X509* leaf, certificate_facts& facts) {
     X509_STORE* store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
     STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
@@ -130,6 +150,17 @@ void verify_chain(SSL* ssl, X509* leaf, certificate_facts& facts) {
     facts.verify_error = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx);
     if (!facts.chain_trusted) {
         facts.verify_error_text = X509_verify_cert_error_string(facts.verify_error);
+    }
+    // The chain verification built (leaf to anchor); a failed one may have built only the leaf,
+    // and then the certificates the server sent are the best account of the chain.
+    STACK_OF(X509)* built = X509_STORE_CTX_get1_chain(ctx);
+    if (built != nullptr && (facts.chain_trusted || sk_X509_num(built) > 1 || chain == nullptr)) {
+        read_chain(built, facts);
+    } else {
+        read_chain(chain, facts);
+    }
+    if (built != nullptr) {
+        sk_X509_pop_free(built, X509_free);
     }
     X509_STORE_CTX_free(ctx);
     ERR_clear_error();
@@ -210,6 +241,9 @@ std::optional<certificate_facts> read_certificate_facts(SSL* ssl, std::string_vi
     }
     facts.self_signed = X509_self_signed(leaf, 0) == 1;
     verify_chain(ssl, leaf, facts);
+    if (facts.chain.empty()) {
+        facts.chain.push_back(chain_entry(leaf));
+    }
     facts.name_matches = host_matches(host, facts.dns_names, facts.ip_addresses, facts.common_name);
     X509_free(leaf);
     return facts;

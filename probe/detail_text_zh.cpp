@@ -117,6 +117,13 @@ std::string_view template_zh(detail_text id) {
         case t::cert_expires_day:
         case t::cert_expires_days:
             return "，{0} 到期（还剩 {1} 天）";
+        case t::cert_issuer_expired:
+            return "，证书链中的“{0}”已于 {1} 过期";
+        case t::cert_issuer_not_yet_valid:
+            return "，证书链中的“{0}”{1} 起才生效";
+        case t::cert_issuer_expires_day:
+        case t::cert_issuer_expires_days:
+            return "，证书链中的“{0}”{1} 到期（还剩 {2} 天）";
         case t::cert_self_signed:
             return "，自签名";
         case t::cert_chain_error_code:

@@ -58,13 +58,25 @@ json::object reply_json(const smtp_reply& reply) {
     return out;
 }
 
+/// How many subjectAltNames of each kind the JSON lists; matching used them all.
+constexpr std::size_t max_json_names = 256;
+
+json::array first_names(const std::vector<std::string>& names) {
+    const auto n = std::min(names.size(), max_json_names);
+    return clean_array(
+        std::vector<std::string>(names.begin(), names.begin() + static_cast<long>(n)));
+}
+
 json::object certificate_json(const certificate_facts& cert) {
     json::object out;
     out["subject"] = clean(cert.subject);
     out["issuer"] = clean(cert.issuer);
     out["common_name"] = clean(cert.common_name);
-    out["dns_names"] = clean_array(cert.dns_names);
-    out["ip_addresses"] = clean_array(cert.ip_addresses);
+    out["dns_names"] = first_names(cert.dns_names);
+    out["ip_addresses"] = first_names(cert.ip_addresses);
+    const auto listed = std::min(cert.dns_names.size(), max_json_names) +
+                        std::min(cert.ip_addresses.size(), max_json_names);
+    out["names_omitted"] = cert.dns_names.size() + cert.ip_addresses.size() - listed;
     out["not_before"] = iso8601_utc(cert.not_before);
     out["not_after"] = iso8601_utc(cert.not_after);
     out["days_left"] = cert.days_left;
@@ -78,6 +90,16 @@ json::object certificate_json(const certificate_facts& cert) {
             json::object{{"code", cert.verify_error}, {"text", clean(cert.verify_error_text)}};
     }
     out["name_matches"] = cert.name_matches;
+    json::array chain;
+    std::int64_t earliest = cert.not_after;
+    for (const auto& c : cert.chain) {
+        chain.push_back(json::object{{"name", clean(c.name)},
+                                     {"not_before", iso8601_utc(c.not_before)},
+                                     {"not_after", iso8601_utc(c.not_after)}});
+        earliest = std::min(earliest, c.not_after);
+    }
+    out["chain"] = std::move(chain);
+    out["earliest_not_after"] = iso8601_utc(earliest);
     return out;
 }
 

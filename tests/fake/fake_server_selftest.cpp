@@ -21,6 +21,7 @@
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
+using smtp_probe::fake::ca_kind;
 using smtp_probe::fake::closed_port;
 using smtp_probe::fake::fake_smtp_server;
 using smtp_probe::fake::leaf_kind;
@@ -398,6 +399,13 @@ TEST_CASE("every kind of test certificate verifies as it should") {
         {leaf_kind::self_signed, "localhost", X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT},
         {leaf_kind::other_host, "localhost", X509_V_ERR_HOSTNAME_MISMATCH},
         {leaf_kind::other_host, "other.example", X509_V_OK},
+        // OpenSSL (and so PHP) checks every certificate's dates and every name: the reference
+        // for the probe's own judgement.
+        {leaf_kind::expired_intermediate, "localhost", X509_V_ERR_CERT_HAS_EXPIRED},
+        {leaf_kind::intermediate_expiring_soon, "localhost", X509_V_OK},
+        {leaf_kind::name_past_300, "localhost", X509_V_OK},
+        {leaf_kind::name_past_300, "host299.other.example", X509_V_OK},
+        {leaf_kind::name_past_300, "other.example", X509_V_ERR_HOSTNAME_MISMATCH},
     };
     for (const auto& r : rows) {
         CAPTURE(static_cast<int>(r.kind));
@@ -416,6 +424,16 @@ TEST_CASE("every kind of test certificate verifies as it should") {
             CHECK(days == 3);
         }
     }
+}
+
+TEST_CASE("an expired test CA: OpenSSL refuses its valid leaf (error 10)") {
+    test_pki pki(ca_kind::expired);
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    fake_smtp_server server(script().start_tls().send("220 x\r\n"), o);
+    raw_client c(server.port());
+    REQUIRE(c.start_tls(pki.ca_file(), "localhost"));
+    CHECK(c.verify_result() == X509_V_ERR_CERT_HAS_EXPIRED);
 }
 
 TEST_CASE("one script per connection, connections served concurrently") {

@@ -26,6 +26,7 @@
 using namespace std::chrono_literals;
 using namespace smtp_probe;
 using namespace smtp_probe::testing;
+using fake::ca_kind;
 using fake::fake_smtp_server;
 using fake::leaf_kind;
 using fake::script;
@@ -477,6 +478,10 @@ TEST_CASE("certificate failures: smtp_connect_failed") {
         {leaf_kind::not_yet_valid, "cert_expired"},
         {leaf_kind::self_signed, "cert_untrusted"},
         {leaf_kind::other_host, "cert_name_mismatch"},
+        // A valid leaf under an expired intermediate: OpenSSL, and so PHP, refuse it.
+        {leaf_kind::expired_intermediate, "cert_expired"},
+        // Three faults at once: the headline is the one renewing would not fix.
+        {leaf_kind::expired_self_signed_other_host, "cert_untrusted"},
     };
     for (const auto& row : rows) {
         CAPTURE(row.cause);
@@ -506,9 +511,80 @@ TEST_CASE("certificate failures: smtp_connect_failed") {
             CHECK_FALSE(rec->certificate->name_matches);
             CHECK(rec->certificate->dns_names == std::vector<std::string>{"other.example"});
         }
+        if (row.kind == leaf_kind::expired_intermediate) {
+            CHECK(rec->certificate->chain_trusted);
+            CHECK(rec->certificate->days_left > 300);
+            REQUIRE(rec->certificate->chain.size() == 3);  // leaf, intermediate, the test CA
+            CHECK(rec->certificate->chain[1].name == "smtp-probe test intermediate");
+            CHECK(rec->detail.find("chain: \"smtp-probe test intermediate\" expired") !=
+                  std::string::npos);
+        }
+        if (row.kind == leaf_kind::expired_self_signed_other_host) {
+            // The notes still name the other two.
+            CHECK(rec->detail.find("expired") != std::string::npos);
+            CHECK(rec->detail.find("names other.example") != std::string::npos);
+            CHECK(rec->detail.find("self-signed") != std::string::npos);
+        }
         // Nothing is authenticated over a connection whose certificate failed.
         CHECK_FALSE(any_line_starts_with(lines_of(server), "AUTH"));
     }
+}
+
+TEST_CASE("an expired trust anchor: smtp_connect_failed / cert_expired") {
+    test_pki pki(ca_kind::expired);
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    script s = starttls_session();
+    fake_smtp_server server(then_quit(s), o);
+    auto req = make_request(server.port(), security_mode::starttls);
+    req.ca_file = pki.ca_file();
+    captured_log log;
+    const auto r = run_check(req, log.logger);
+    check_failure(
+        r, "smtp_connect_failed", "cert_expired", phase::certificate,
+        {phase::dns, phase::tcp, phase::greeting, phase::ehlo, phase::starttls, phase::tls});
+    const auto* rec = r.find(phase::certificate);
+    REQUIRE(rec->certificate.has_value());
+    REQUIRE(rec->certificate->chain.size() == 2);
+    CHECK(rec->certificate->chain[1].name == "smtp-probe test CA");
+    CHECK(rec->detail.find("chain: \"smtp-probe test CA\" expired") != std::string::npos);
+}
+
+TEST_CASE("the matching name is the 300th subjectAltName: ok, as OpenSSL's own check says") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::name_past_300);
+    script s = authenticated_session();
+    fake_smtp_server server(then_quit(s), o);
+    auto req = make_request(server.port(), security_mode::starttls);
+    req.host = "localhost";
+    req.ca_file = pki.ca_file();
+    add_credentials(req);
+    captured_log log;
+    const auto r = run_check(req, log.logger);
+    INFO(describe(r));
+    CHECK(category_of(r) == "ok");
+    const auto* rec = r.find(phase::certificate);
+    REQUIRE(rec->certificate.has_value());
+    CHECK(rec->certificate->dns_names.size() == 300);
+}
+
+TEST_CASE("an intermediate that expires in 3 days: ok with warning cert_expiring") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::intermediate_expiring_soon);
+    script s = authenticated_session();
+    fake_smtp_server server(then_quit(s), o);
+    auto req = make_request(server.port(), security_mode::starttls);
+    req.ca_file = pki.ca_file();
+    add_credentials(req);
+    captured_log log;
+    const auto r = run_check(req, log.logger);
+    INFO(describe(r));
+    CHECK(category_of(r) == "ok");
+    CHECK(has_warning(r, warning_kind::cert_expiring));
+    const auto* rec = r.find(phase::certificate);
+    CHECK(rec->detail.find("chain: \"smtp-probe test intermediate\" expires") != std::string::npos);
 }
 
 TEST_CASE("a certificate that expires in 3 days: ok with warning cert_expiring") {

@@ -179,11 +179,13 @@ constexpr const char* localhost_names = "DNS:localhost,IP:127.0.0.1";
 
 }  // namespace
 
-test_pki::test_pki() {
+test_pki::test_pki(ca_kind kind) {
     const pkey_ptr ca_key = make_key();
+    const validity ca_dates = kind == ca_kind::expired
+                                  ? validity{-400 * seconds_per_day, -seconds_per_day}
+                                  : validity{-seconds_per_day, 2L * 365 * seconds_per_day};
     const x509_ptr ca =
-        make_cert(ca_key.get(), "smtp-probe test CA",
-                  {-seconds_per_day, 2L * 365 * seconds_per_day}, true, nullptr, nullptr, nullptr);
+        make_cert(ca_key.get(), "smtp-probe test CA", ca_dates, true, nullptr, nullptr, nullptr);
     ca_pem_ = to_pem(ca.get());
     ca_key_pem_ = to_pem(ca_key.get());
 
@@ -224,6 +226,18 @@ tls_identity test_pki::leaf(leaf_kind kind) const {
     const char* names = localhost_names;
     X509* issuer = ca.get();
     EVP_PKEY* issuer_key = ca_key.get();
+    std::string chain;
+    x509_ptr intermediate;
+    pkey_ptr intermediate_key;
+    std::string many_names;
+    const auto under_intermediate = [&](validity dates) {
+        intermediate_key = make_key();
+        intermediate = make_cert(intermediate_key.get(), "smtp-probe test intermediate", dates,
+                                 true, nullptr, ca.get(), ca_key.get());
+        chain = to_pem(intermediate.get());
+        issuer = intermediate.get();
+        issuer_key = intermediate_key.get();
+    };
     switch (kind) {
         case leaf_kind::valid:
             break;
@@ -244,9 +258,30 @@ tls_identity test_pki::leaf(leaf_kind kind) const {
             cn = "other.example";
             names = "DNS:other.example";
             break;
+        case leaf_kind::expired_intermediate:
+            under_intermediate({-400 * day, -day});
+            break;
+        case leaf_kind::intermediate_expiring_soon:
+            under_intermediate({-30 * day, 3 * day + 3600});
+            break;
+        case leaf_kind::name_past_300:
+            for (int i = 1; i < 300; ++i) {
+                many_names += "DNS:host" + std::to_string(i) + ".other.example,";
+            }
+            many_names += "DNS:localhost";
+            names = many_names.c_str();
+            cn = "host1.other.example";
+            break;
+        case leaf_kind::expired_self_signed_other_host:
+            v = {-30 * day, -day};
+            cn = "other.example";
+            names = "DNS:other.example";
+            issuer = nullptr;
+            issuer_key = nullptr;
+            break;
     }
     const x509_ptr cert = make_cert(key.get(), cn, v, false, names, issuer, issuer_key);
-    return tls_identity{to_pem(cert.get()), to_pem(key.get()), {}};
+    return tls_identity{to_pem(cert.get()), to_pem(key.get()), std::move(chain)};
 }
 
 tls_identity test_pki::long_chain(int intermediates, std::size_t padding_bytes) const {

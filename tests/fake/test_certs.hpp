@@ -24,13 +24,27 @@ enum class leaf_kind {
     expiring_soon,  ///< as valid, but not_after is 3 days (and an hour) from now
     self_signed,    ///< "localhost" + IP 127.0.0.1, signed by its own key
     other_host,     ///< only "other.example", signed by the CA
+    /// valid "localhost", signed by an intermediate (sent in the chain) that expired yesterday
+    expired_intermediate,
+    /// valid "localhost", signed by an intermediate (sent) that expires in 3 days and an hour
+    intermediate_expiring_soon,
+    /// 299 other names, then "localhost" as the 300th subjectAltName, signed by the CA
+    name_past_300,
+    /// "other.example" only, self-signed, expired yesterday: three faults at once
+    expired_self_signed_other_host,
+};
+
+/// The test CA's own dates.
+enum class ca_kind {
+    valid,    ///< from yesterday for two years
+    expired,  ///< expired yesterday (its leaves are valid)
 };
 
 /// A CA and its leaves. The CA's PEM is written to a temporary file removed by the destructor.
 /// Throws std::runtime_error when OpenSSL fails.
 class test_pki {
 public:
-    test_pki();
+    explicit test_pki(ca_kind ca = ca_kind::valid);
     ~test_pki();
     test_pki(const test_pki&) = delete;
     test_pki& operator=(const test_pki&) = delete;

@@ -269,7 +269,13 @@ TEST_CASE("judge_certificate: precedence of causes") {
         std::optional<probe_errc> cause;
     };
     const row rows[] = {
+        // Renewing a self-signed certificate leaves it untrusted; the one a CA issues instead
+        // comes with fresh dates and the right names (the notes still list all three).
         {"everything wrong", true, false, true, "other.test", phase_status::fail,
+         probe_errc::cert_untrusted},
+        {"untrusted and expired", true, false, false, "mail.example.com", phase_status::fail,
+         probe_errc::cert_untrusted},
+        {"expired and wrong name", true, true, false, "other.test", phase_status::fail,
          probe_errc::cert_expired},
         {"untrusted and wrong name", false, false, false, "other.test", phase_status::fail,
          probe_errc::cert_untrusted},
@@ -347,16 +353,6 @@ TEST_CASE("judge_certificate: verify_error of a date or a name does not mean unt
     CHECK(judge_certificate(name_err, "x.test", now, 14, false).cause ==
           probe_errc::cert_name_mismatch);
 
-    // the leaf is in date, so an expiry error is an intermediate's
-    auto chain_expired = good_cert();
-    chain_expired.chain_trusted = false;
-    chain_expired.verify_error = X509_V_ERR_CERT_HAS_EXPIRED;
-    chain_expired.verify_error_text = "certificate has expired";
-    const auto j = judge_certificate(chain_expired, "mail.example.com", now, 14, false);
-    CHECK(j.cause == probe_errc::cert_expired);
-    CHECK(j.detail ==
-          "CN=mail.example.com, expires 2027-01-02 (68 days), chain: certificate has expired");
-
     auto unknown_issuer = good_cert();
     unknown_issuer.chain_trusted = false;
     unknown_issuer.verify_error = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
@@ -421,4 +417,82 @@ TEST_CASE("judge_certificate: names are listed on a mismatch, bounded and saniti
     no_cn.subject = "O=Example";
     CHECK(judge_certificate(no_cn, "mail.example.com", t_2026_11_25 - 30 * day, 14, false).detail ==
           "O=Example, expires 2027-01-02 (68 days)");
+}
+
+namespace {
+
+/// good_cert() with its chain: the leaf, an intermediate, the root, with the given dates.
+certificate_facts with_chain(std::int64_t intermediate_after, std::int64_t root_after,
+                             std::int64_t intermediate_before = t_2026_11_25 - 400 * day) {
+    auto f = good_cert();
+    f.chain = {{"mail.example.com", f.not_before, f.not_after},
+               {"Example Intermediate R3", intermediate_before, intermediate_after},
+               {"Example Root X1", t_2026_11_25 - 4000 * day, root_after}};
+    f.chain_length = 2;
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("judge_certificate: every certificate of the chain is within its dates") {
+    const std::int64_t now = t_2026_11_25 - 30 * day;
+    const std::int64_t later = t_2026_11_25 + 3000 * day;
+    SUBCASE("an expired intermediate under a valid leaf") {
+        const auto f = with_chain(now - 2 * day, later);
+        const auto j = judge_certificate(f, "mail.example.com", now, 14, false);
+        CHECK(j.status == phase_status::fail);
+        CHECK(j.cause == probe_errc::cert_expired);
+        CHECK(j.detail ==
+              "CN=mail.example.com, expires 2027-01-02 (68 days), chain: \"Example "
+              "Intermediate R3\" expired 2026-10-24");
+    }
+    SUBCASE("an expired trust anchor") {
+        const auto f = with_chain(later, now - 1);
+        const auto j = judge_certificate(f, "mail.example.com", now, 14, false);
+        CHECK(j.cause == probe_errc::cert_expired);
+        CHECK(j.detail.find("\"Example Root X1\" expired") != std::string::npos);
+    }
+    SUBCASE("an intermediate not valid yet") {
+        const auto f = with_chain(later, later, now + day);
+        const auto j = judge_certificate(f, "mail.example.com", now, 14, false);
+        CHECK(j.cause == probe_errc::cert_expired);
+        CHECK(j.detail.find("\"Example Intermediate R3\" valid from") != std::string::npos);
+    }
+    SUBCASE("the first expiry of the chain inside the window is the warning") {
+        const auto f = with_chain(now + 5 * day, later);
+        const auto j = judge_certificate(f, "mail.example.com", now, 14, false);
+        CHECK(j.status == phase_status::warn);
+        CHECK(j.warning == std::optional<warning_kind>(warning_kind::cert_expiring));
+        CHECK_FALSE(j.cause.has_value());
+        CHECK(j.detail.find("chain: \"Example Intermediate R3\" expires 2026-10-31 (5 days)") !=
+              std::string::npos);
+        const auto dates = judge_chain_dates(f, now);
+        CHECK(dates.earliest == 1);
+        CHECK(dates.earliest_not_after == now + 5 * day);
+        CHECK_FALSE(dates.out_of_range.has_value());
+    }
+    SUBCASE("issuers that outlive the leaf change nothing") {
+        const auto f = with_chain(later, later);
+        const auto j = judge_certificate(f, "mail.example.com", now, 14, false);
+        CHECK(j.status == phase_status::pass);
+        CHECK(j.detail == "CN=mail.example.com, expires 2027-01-02 (68 days)");
+        CHECK(judge_chain_dates(f, now).earliest == 0);
+        CHECK(judge_chain_dates(f, now).earliest_not_after == f.not_after);
+    }
+}
+
+TEST_CASE("host_matches: the matching name may come after any number of others") {
+    std::vector<std::string> names;
+    for (int i = 1; i < 300; ++i) {
+        names.push_back("host" + std::to_string(i) + ".other.example");
+    }
+    names.emplace_back("mail.example.com");
+    CHECK(host_matches("mail.example.com", names, {}, ""));
+    auto f = good_cert();
+    f.dns_names = names;
+    const auto j = judge_certificate(f, "mail.example.com", t_2026_11_25 - 30 * day, 14, false);
+    CHECK(j.status == phase_status::pass);
+    // Shown, the list stays short.
+    const auto miss = judge_certificate(f, "x.test", t_2026_11_25 - 30 * day, 14, false);
+    CHECK(miss.detail.find(",+295") != std::string::npos);
 }

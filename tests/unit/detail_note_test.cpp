@@ -71,6 +71,12 @@ const std::vector<english_row> english_rows = {
     {{t::cert_names_none, {}}, ", names none"},
     {{t::cert_expired_day, {"2024-01-01", "1"}}, ", expired 2024-01-01 (1 day ago)"},
     {{t::cert_expired_days, {"2024-01-01", "30"}}, ", expired 2024-01-01 (30 days ago)"},
+    {{t::cert_issuer_expired, {"R3", "2024-01-01"}}, ", chain: \"R3\" expired 2024-01-01"},
+    {{t::cert_issuer_not_yet_valid, {"R3", "2031-01-01"}}, ", chain: \"R3\" valid from 2031-01-01"},
+    {{t::cert_issuer_expires_day, {"R3", "2024-01-01", "1"}},
+     ", chain: \"R3\" expires 2024-01-01 (1 day)"},
+    {{t::cert_issuer_expires_days, {"R3", "2024-01-01", "9"}},
+     ", chain: \"R3\" expires 2024-01-01 (9 days)"},
     {{t::cert_valid_from, {"2026-09-26"}}, ", valid from 2026-09-26"},
     {{t::cert_expires_day, {"2027-01-02", "1"}}, ", expires 2027-01-02 (1 day)"},
     {{t::cert_expires_days, {"2027-01-02", "89"}}, ", expires 2027-01-02 (89 days)"},
@@ -163,6 +169,10 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::cert_valid_from, 1},
     {t::cert_expires_day, 2},
     {t::cert_expires_days, 2},
+    {t::cert_issuer_expired, 2},
+    {t::cert_issuer_not_yet_valid, 2},
+    {t::cert_issuer_expires_day, 3},
+    {t::cert_issuer_expires_days, 3},
     {t::cert_self_signed, 0},
     {t::cert_chain_error_code, 1},
     {t::cert_chain_error, 1},
@@ -174,6 +184,10 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::cram_md5_not_base64, 1},
     {t::ehlo_auth_list, 1},
     {t::auth_without_tls, 1},
+    {t::auth_success_before_credential, 2},
+    {t::auth_success_after_username, 1},
+    {t::auth_success_after_error, 2},
+    {t::auth_challenge_after_last_step, 2},
     {t::address_unusable, 0},
     {t::queue_id, 1},
     {t::ipv6_literal_unusable, 1},
@@ -182,9 +196,10 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
 
 /// The text with protocol names (which Chinese keeps) taken out.
 std::string without_protocol_words(std::string s) {
-    for (std::string_view word : {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO",
-                                  "AUTH",     "SIZE",   "TLS",      "SSL",   "DNS",  "NUL",  "CN",
-                                  "CA",       "CR",     "LF",       "ID",    "IPv6", "None"}) {
+    for (std::string_view word :
+         {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO",
+          "AUTH",     "SIZE",   "TLS",      "SSL",   "DNS",  "NUL",  "CN",
+          "CA",       "CR",     "LF",       "ID",    "IPv6", "None", "LOGIN"}) {
         for (auto at = s.find(word); at != std::string::npos; at = s.find(word)) {
             s.erase(at, word.size());
         }

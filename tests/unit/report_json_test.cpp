@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -123,7 +124,10 @@ TEST_CASE("certificate evidence: names, ISO 8601 UTC dates, trust") {
     CHECK(keys(cert) == std::set<std::string>{"subject", "issuer", "common_name", "dns_names",
                                               "ip_addresses", "not_before", "not_after",
                                               "days_left", "chain_length", "self_signed",
-                                              "chain_trusted", "verify_error", "name_matches"});
+                                              "chain_trusted", "verify_error", "name_matches",
+                                              "names_omitted", "chain", "earliest_not_after"});
+    CHECK(cert.at("names_omitted").as_int64() == 0);
+    CHECK(cert.at("earliest_not_after").as_string() == "2025-04-01T00:00:00Z");
     CHECK(cert.at("not_before").as_string() == "2025-01-01T00:00:00Z");
     CHECK(cert.at("not_after").as_string() == "2025-04-01T00:00:00Z");
     CHECK(cert.at("days_left").as_int64() == 60);
@@ -134,6 +138,25 @@ TEST_CASE("certificate evidence: names, ISO 8601 UTC dates, trust") {
     CHECK(cert.at("name_matches").as_bool() == true);
     CHECK(cert.at("dns_names").as_array().at(1).as_string() == "smtp.example.com");
     CHECK(cert.at("ip_addresses").as_array().empty());
+}
+
+TEST_CASE("certificate evidence: the chain, its earliest expiry, names past the listed ones") {
+    auto r = fx::passing();
+    auto& cert = *std::find_if(r.checks.begin(), r.checks.end(), [](const phase_record& c) {
+                      return c.name == phase::certificate;
+                  })->certificate;
+    cert.chain = {{"mail.example.com", cert.not_before, cert.not_after},
+                  {"Intermediate", cert.not_before, cert.not_after - 86'400}};
+    for (int i = 0; i < 300; ++i) {
+        cert.dns_names.push_back("n" + std::to_string(i) + ".example");
+    }
+    const auto doc = round_trip(r, false);
+    const auto& j = evidence(doc, "certificate").at("certificate").as_object();
+    CHECK(j.at("dns_names").as_array().size() == 256);
+    CHECK(j.at("names_omitted").as_int64() == 46);
+    REQUIRE(j.at("chain").as_array().size() == 2);
+    CHECK(j.at("chain").as_array().at(1).at("name").as_string() == "Intermediate");
+    CHECK(j.at("earliest_not_after").as_string() == "2025-03-31T00:00:00Z");
 }
 
 TEST_CASE("a certificate failure") {
