@@ -236,8 +236,12 @@ const cause_text& cause_en(probe_errc e) {
                 {"Renew the certificate on the mail server: in cPanel/WHM run AutoSSL (WHM > "
                  "SSL/TLS "
                  "> Manage AutoSSL) and check WHM > Service Configuration > Manage Service SSL "
-                 "Certificates for Exim.",
-                 "If it is your provider's server, report the expiry date to them.",
+                 "Certificates for Exim. If it is your provider's server, report the expiry date "
+                 "to them.",
+                 "If the certificate line names an expired certificate \"in the chain\", the "
+                 "server still sends an old intermediate: install the chain that came with the "
+                 "renewed certificate; if it names the root, update the WHMCS server's CA "
+                 "certificates (Debian/Ubuntu: apt install --only-upgrade ca-certificates).",
                  "If the dates look right, check the WHMCS server's clock (\"timedatectl\")."},
                 std::nullopt};
             return t;

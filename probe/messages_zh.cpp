@@ -210,8 +210,11 @@ const cause_text& cause_zh(probe_errc e) {
                 "PHP 在发送密码之前会校验证书，不在有效期内的证书会被拒绝。"
                 "于是 WHMCS 发出的每封邮件都会记录“SMTP connect() 失败”。",
                 {"在邮件服务器上续期证书：cPanel/WHM 可在 WHM » SSL/TLS » 管理 AutoSSL 中运行 "
-                 "AutoSSL，并在 WHM » 服务配置 » 管理服务 SSL 证书 中检查 Exim 使用的证书。",
+                 "AutoSSL，并在 WHM » 服务配置 » 管理服务 SSL 证书 中检查 Exim 使用的证书。"
                  "如果是服务商的服务器，把证书的到期日期告知对方。",
+                 "如果证书一行指出“证书链中的”某张证书已过期，说明服务器仍在发送旧的中间证书："
+                 "请安装随新证书一起签发的证书链；如果过期的是根证书，请更新 WHMCS 服务器的 CA "
+                 "证书（Debian/Ubuntu：apt install --only-upgrade ca-certificates）。",
                  "如果证书日期看起来没问题，检查 WHMCS 服务器的系统时间（timedatectl）。"},
                 std::nullopt};
             return t;
