@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <string_view>
 
 namespace smtp_probe {
@@ -86,8 +87,10 @@ std::uint64_t parse_size(std::string_view s) {
     return value;
 }
 
-void add_unique(std::vector<std::string>& list, std::string value, std::size_t cap) {
-    if (list.size() < cap && std::find(list.begin(), list.end(), value) == list.end()) {
+/// Appends `value` unless `seen` has it (a set, so that a reply of thousands of names stays
+/// linear-logarithmic).
+void add_unique(std::vector<std::string>& list, std::set<std::string>& seen, std::string value) {
+    if (seen.insert(value).second) {
         list.push_back(std::move(value));
     }
 }
@@ -99,6 +102,8 @@ ehlo_capabilities parse_capabilities(const smtp_reply& ehlo_reply) {
     if (ehlo_reply.lines.empty()) {
         return caps;
     }
+    std::set<std::string> mechanisms_seen;
+    std::set<std::string> keywords_seen;
     if (auto first = words(ehlo_reply.lines.front()); !first.empty()) {
         caps.server_name = std::string(first.front().substr(0, max_server_name));
     }
@@ -142,28 +147,12 @@ ehlo_capabilities parse_capabilities(const smtp_reply& ehlo_reply) {
         } else if (keyword == "AUTH") {
             for (auto p : params) {
                 std::string mech = upper(p.substr(0, max_mechanism_length + 1));
-                if (!valid_mechanism(mech) ||
-                    std::find(caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(), mech) !=
-                        caps.auth_mechanisms.end()) {
-                    continue;
-                }
-                const bool spoken =
-                    std::find(std::begin(spoken_mechanisms), std::end(spoken_mechanisms), mech) !=
-                    std::end(spoken_mechanisms);
-                const auto others = static_cast<std::size_t>(std::count_if(
-                    caps.auth_mechanisms.begin(), caps.auth_mechanisms.end(),
-                    [](const std::string& m) {
-                        return std::find(std::begin(spoken_mechanisms), std::end(spoken_mechanisms),
-                                         m) == std::end(spoken_mechanisms);
-                    }));
-                if (spoken || others < max_auth_mechanisms) {
-                    caps.auth_mechanisms.push_back(std::move(mech));
-                } else {
-                    ++caps.auth_mechanisms_omitted;
+                if (valid_mechanism(mech)) {
+                    add_unique(caps.auth_mechanisms, mechanisms_seen, std::move(mech));
                 }
             }
         }
-        add_unique(caps.keywords, std::move(keyword), max_keywords);
+        add_unique(caps.keywords, keywords_seen, std::move(keyword));
     }
     return caps;
 }

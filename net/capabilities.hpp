@@ -23,22 +23,18 @@ struct ehlo_capabilities {
     bool chunking = false;
     std::optional<std::uint64_t> size;  ///< SIZE n; 0 when SIZE carries no (valid) number
     /// Upper-case, deduplicated, in the server's order; from "AUTH a b" and the pre-standard
-    /// "AUTH=a b", each a valid SASL name (RFC 4422 section 3.1). The mechanisms the probe
-    /// speaks (spoken_mechanisms) are always kept, wherever the server lists them; of the others
-    /// at most max_auth_mechanisms, so that a long list bounds memory without hiding a
-    /// mechanism that could log in.
+    /// "AUTH=a b", each a valid SASL name (RFC 4422 section 3.1). All of them: the reply
+    /// parser's limits (reply_limits) bound the count, and a cap here could hide the one
+    /// mechanism that logs in.
     std::vector<std::string> auth_mechanisms;
-    std::size_t auth_mechanisms_omitted = 0;  ///< other mechanisms left out past the cap
-    /// The first word of every line after the first, upper-case, deduplicated, at most
-    /// max_keywords; lines whose first word is no valid keyword are skipped.
+    /// The first word of every line after the first, upper-case, deduplicated; lines whose
+    /// first word is no valid keyword are skipped. Bounded by the reply's line limit.
     std::vector<std::string> keywords;
 };
 
-inline constexpr std::size_t max_auth_mechanisms = 32;
 /// The SASL mechanisms net/sasl.hpp implements.
 inline constexpr std::string_view spoken_mechanisms[] = {"PLAIN", "LOGIN", "CRAM-MD5", "XOAUTH2",
                                                          "OAUTHBEARER"};
-inline constexpr std::size_t max_keywords = 128;
 
 /// Reads the reply to EHLO. Never fails: what cannot be understood is ignored.
 [[nodiscard]] ehlo_capabilities parse_capabilities(const smtp_reply& ehlo_reply);

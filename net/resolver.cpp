@@ -468,9 +468,6 @@ private:
 
     void collect(const ares_addrinfo& result) {
         for (const auto* node = result.nodes; node != nullptr; node = node->ai_next) {
-            if (outcome_.addresses.size() >= max_resolved_addresses) {
-                break;
-            }
             const auto address = to_address(*node);
             if (!address || !family_accepts(family_, *address)) {
                 continue;

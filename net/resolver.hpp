@@ -27,9 +27,6 @@ struct resolve_options {
     std::optional<std::string> dns_server;
 };
 
-/// At most this many addresses are kept from an answer.
-inline constexpr std::size_t max_resolved_addresses = 64;
-
 struct resolve_outcome {
     /// Empty on success, else make_dns_error(ARES_...):
     /// ENOTFOUND / ENODATA   the name does not exist or has no address of the family asked for
@@ -42,7 +39,9 @@ struct resolve_outcome {
     /// EBADSTR               options.dns_server cannot be parsed;
     /// ECANCELLED            the awaiting coroutine was cancelled.
     boost::system::error_code error;
-    std::vector<boost::asio::ip::address> addresses;  ///< in the order to try them (RFC 6724)
+    /// In the order to try them (RFC 6724), all of them: the DNS message's size bounds their
+    /// number, and PHP tries every one too, so a cap here could hide the one that connects.
+    std::vector<boost::asio::ip::address> addresses;
     std::string canonical_name;  ///< the end of the CNAME chain, or the name asked for
     /// The answer came without a DNS query: the hosts file, or c-ares's own "localhost"
     /// (RFC 6761 section 6.3). False for IP literals; with dns_server only "localhost" can be

@@ -17,9 +17,13 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-// Bounds on what a hostile server can make us process: certificate list size and chain depth.
-constexpr long max_cert_list_bytes = 256L * 1024;
-constexpr int max_verify_depth = 10;
+// Bounds on what a hostile server can make us process, set where PHP sets them so that they
+// never change a verdict: a certificate list over OpenSSL's default of 100 KiB (which PHP keeps)
+// fails the handshake in PHP too, and PHP's verify callback refuses a certificate deeper than
+// 9 (OPENSSL_DEFAULT_STREAM_VERIFY_DEPTH in ext/openssl), that is more than 8 intermediates
+// between the leaf and the trust anchor: OpenSSL's depth counts the intermediates.
+constexpr long max_cert_list_bytes = 100L * 1024;
+constexpr int max_verify_depth = 8;
 
 std::string name_to_string(const X509_NAME* name) {
     if (name == nullptr) {
@@ -123,7 +127,8 @@ chain_certificate chain_entry(X509* cert) {
 void read_chain(STACK_OF(X509) * certs, certificate_facts& facts) {
     facts.chain.clear();
     const int n = certs == nullptr ? 0 : sk_X509_num(certs);
-    for (int i = 0; i < n && i <= max_verify_depth + 1; ++i) {
+    // What the report shows of a longer chain: one more than a chain PHP accepts.
+    for (int i = 0; i < n && i <= max_verify_depth + 2; ++i) {
         facts.chain.push_back(chain_entry(sk_X509_value(certs, i)));
     }
 }

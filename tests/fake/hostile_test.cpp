@@ -752,11 +752,11 @@ TEST_CASE("a chain of 100 certificates: no crash, no hang") {
     test_pki pki;
     server_options o;
     std::string cause;
-    SUBCASE("small certificates (about 55 KB): cert_untrusted, deeper than verify depth 10") {
+    SUBCASE("small certificates (about 55 KB): cert_untrusted, deeper than PHP's depth 9") {
         o.tls = pki.long_chain(99);
         cause = "cert_untrusted";
     }
-    SUBCASE("3 KB each (about 350 KB): tls_handshake_failed, over the 256 KiB list limit") {
+    SUBCASE("3 KB each (about 350 KB): tls_handshake_failed, over the 100 KiB list limit") {
         o.tls = pki.long_chain(99, 3000);
         cause = "tls_handshake_failed";
     }
@@ -781,7 +781,7 @@ TEST_CASE("a chain of 100 certificates: no crash, no hang") {
     } else {
         check_failure(run.result, "connect_host", "tls_handshake_failed", phase::tls,
                       {phase::dns, phase::tcp, phase::greeting, phase::ehlo, phase::starttls});
-        // OpenSSL refuses the Certificate message over SSL_CTX_set_max_cert_list (256 KiB).
+        // OpenSSL refuses the Certificate message over SSL_CTX_set_max_cert_list (100 KiB).
         CHECK(record_of(run.result, phase::tls).error_text.find("excessive message size") !=
               std::string::npos);
     }
@@ -987,4 +987,50 @@ TEST_CASE("a 334 after the last step of LOGIN: auth_failed / protocol_violation"
     CHECK(run.result.outcome.cause == std::optional<probe_errc>(probe_errc::protocol_violation));
     CHECK(record_of(run.result, phase::auth).detail ==
           "AUTH LOGIN asked for more after the exchange was complete: 334 UGFzc3dvcmQ6");
+}
+
+// ---- limits where PHP has them ----------------------------------------------------------------
+
+// A cap of the probe's own must not pass what PHP (and so WHMCS) refuses, nor refuse what it
+// accepts: the certificate list limit and the chain depth are PHP's.
+TEST_CASE("chain depth and size at PHP's limits") {
+    test_pki pki;
+    struct row {
+        const char* name;
+        int intermediates;
+        std::size_t padding;
+        const char* category;
+        const char* cause;  ///< nullptr: ok
+    };
+    const row rows[] = {
+        // leaf at depth 0, 8 intermediates, the anchor at depth 9: PHP accepts it
+        {"8 intermediates", 8, 0, "ok", nullptr},
+        // the anchor at depth 10: PHP's verify callback refuses it (X509_V_ERR_CERT_CHAIN_TOO_LONG)
+        {"9 intermediates", 9, 0, "smtp_connect_failed", "cert_untrusted"},
+        // about 130 KB: over OpenSSL's default 100 KiB, which PHP keeps (before: passed)
+        {"40 intermediates of 3 KB", 40, 3000, "connect_host", "tls_handshake_failed"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(std::string(r.name));
+        server_options o;
+        o.tls = pki.long_chain(r.intermediates, r.padding);
+        script s = starttls_session();
+        s.respond("250 2.0.0 ok\r\n", {{"AUTH", "235 2.7.0 ok\r\n"}});
+        fake_smtp_server server(s, o);
+        auto request = make_request(server.port(), security_mode::starttls, 10s);
+        request.ca_file = pki.ca_file();
+        add_credentials(request);
+        const auto run = probe(request);
+        INFO(describe(run.result));
+        CHECK(category_of(run.result) == r.category);
+        if (r.cause != nullptr) {
+            REQUIRE(run.result.outcome.cause.has_value());
+            CHECK(cause_id(*run.result.outcome.cause) == r.cause);
+        }
+        if (r.intermediates == 9) {
+            const auto& rec = record_of(run.result, phase::certificate);
+            REQUIRE(rec.certificate.has_value());
+            CHECK(rec.certificate->verify_error == X509_V_ERR_CERT_CHAIN_TOO_LONG);
+        }
+    }
 }
