@@ -266,6 +266,10 @@ std::string_view detail_template_en(detail_text id) {
             return "EHLO AUTH: {0}";
         case t::auth_without_tls:
             return "AUTH {0}, no TLS";
+        case t::dns_no_answer_within:
+            return "no answer within {0} ms (--dns-timeout)";
+        case t::dns_cut_by_deadline:
+            return "the --deadline left {0} ms for the lookup, and it ran out";
         case t::auth_success_before_credential:
             return "AUTH {0} answered with success before any credential was sent: {1}";
         case t::auth_success_after_username:

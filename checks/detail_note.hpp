@@ -38,6 +38,8 @@ enum class detail_text {
     err_dns_not_found,
     err_dns_no_data,
     err_dns_timeout,
+    dns_no_answer_within,  ///< {0} ms: the --dns-timeout that ran out
+    dns_cut_by_deadline,   ///< {0} ms: what the --deadline had left for the lookup
     err_dns_server_failure,
     err_dns_refused,
     err_tls_wrong_version,      ///< plaintext where a TLS record was expected

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "checks/dns_budget.hpp"
 #include "checks/phases.hpp"
 #include "checks/probe_session.hpp"
 #include "checks/whmcs_rules.hpp"
@@ -24,18 +25,30 @@ asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session
         }
         s.add_warning(warning_kind::ipv6_literal_host, std::move(why));
     }
+    // bounded() gives min(--dns-timeout, what the deadline leaves): a shorter result means the
+    // deadline is the limit.
+    const auto timeout = s.bounded(s.request.timeouts.dns);
+    const auto budget = dns_budget_for(s.request.timeouts.dns, timeout);
     resolve_options options;
     options.family = s.request.family;
-    options.timeout = s.bounded(s.request.timeouts.dns);
+    options.timeout = budget.timeout;
     options.dns_server = s.request.dns_server;
     auto ex = co_await asio::this_coro::executor;
     auto outcome = co_await resolve_host(ex, s.request.host, options);
     if (outcome.error) {
         probe_session::set_error(rec, error_detail(outcome.error, shown(outcome.error.message())));
-        s.fail(rec,
-               s.deadline_passed() ? probe_errc::deadline_exceeded
-                                   : cause_for_error(phase::dns, outcome.error),
-               {{detail_text::subject_colon, {s.request.host}}, rec.error_notes.front()});
+        auto cause = s.deadline_passed() ? probe_errc::deadline_exceeded
+                                         : cause_for_error(phase::dns, outcome.error);
+        detail_notes detail{{detail_text::subject_colon, {s.request.host}},
+                            rec.error_notes.front()};
+        if (cause == probe_errc::dns_timeout || cause == probe_errc::deadline_exceeded) {
+            // Both may run out at once: the deadline, which ends the probe, is the one named.
+            auto finding = dns_timeout_finding_for(
+                s.deadline_passed() ? dns_budget{budget.timeout, dns_limit::deadline} : budget);
+            cause = finding.cause;
+            detail.push_back(std::move(finding.note));
+        }
+        s.fail(rec, cause, std::move(detail));
         co_return std::nullopt;
     }
     for (const auto& a : outcome.addresses) {

@@ -113,6 +113,7 @@ struct check_options {
     CLI::Option* no_rcpt = nullptr;
     CLI::Option* timeout = nullptr;
     CLI::Option* connect_timeout = nullptr;
+    CLI::Option* dns_timeout = nullptr;
     CLI::Option* deadline = nullptr;
     CLI::Option* ipv4 = nullptr;
     CLI::Option* ipv6 = nullptr;
@@ -241,6 +242,9 @@ check_options add_check_command(CLI::App& root, bool diagnose = false) {
     o.timeout = value("--timeout", "S", "Wait for each reply at most S (default 30s)", time);
     o.connect_timeout = value("--connect-timeout", "S",
                               "Wait for the TCP connection at most S (default 10s)", time);
+    o.dns_timeout =
+        value("--dns-timeout", "S",
+              "Wait for the DNS answer at most S (default 10s; never past --deadline)", time);
     o.deadline = value("--deadline", "S",
                        diagnose ? "Stop the whole diagnosis, every combination, after S "
                                   "(default 120s)"
@@ -636,6 +640,9 @@ private:
         }
         if (auto error =
                 duration(o_.connect_timeout, "--connect-timeout", request.timeouts.connect)) {
+            return error;
+        }
+        if (auto error = duration(o_.dns_timeout, "--dns-timeout", request.timeouts.dns)) {
             return error;
         }
         return duration(o_.deadline, "--deadline", request.deadline);

@@ -44,6 +44,10 @@ std::string_view template_zh(detail_text id) {
             return "域名不存在";
         case t::err_dns_no_data:
             return "该域名没有地址记录";
+        case t::dns_no_answer_within:
+            return "{0} 毫秒内没有应答（--dns-timeout）";
+        case t::dns_cut_by_deadline:
+            return "--deadline 只给查询留下 {0} 毫秒，已经用完";
         case t::err_dns_timeout:
             return "DNS 查询超时";
         case t::err_dns_server_failure:

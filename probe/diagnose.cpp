@@ -13,6 +13,7 @@
 
 #include "checks/classify.hpp"
 #include "checks/credential_scrubber.hpp"
+#include "checks/dns_budget.hpp"
 #include "checks/pipeline.hpp"
 #include "net/resolver.hpp"
 #include "net/sanitize.hpp"
@@ -44,7 +45,8 @@ probe_request request_for(const probe_request& base, port_mode pm, bool with_cre
 }
 
 /// The report of a failed lookup, shaped like a probe that stopped at its first phase.
-probe_result dns_failure_result(const probe_request& base, const boost::system::error_code& ec) {
+probe_result dns_failure_result(const probe_request& base, const boost::system::error_code& ec,
+                                const dns_budget& budget) {
     probe_result r;
     r.target = probe_target{base.host, 0, security_mode::automatic};
     for (const auto p : all_phases) {
@@ -60,6 +62,11 @@ probe_result dns_failure_result(const probe_request& base, const boost::system::
             rec.error_text = render_detail_en(rec.error_notes);
             rec.notes = {{detail_text::subject_colon, {sanitize_for_display(base.host, 200)}},
                          rec.error_notes.front()};
+            if (rec.cause == probe_errc::dns_timeout) {
+                auto finding = dns_timeout_finding_for(budget);
+                rec.cause = finding.cause;
+                rec.notes.push_back(std::move(finding.note));
+            }
             rec.detail = render_detail_en(rec.notes);
         } else {
             rec.skipped = skip_reason::after_failure;
@@ -136,16 +143,18 @@ diagnose_outcome run_diagnose(const probe_request& base,
         tls.context.get(), log, std::make_shared<const secret_scrubber>(credential_scrubber(base))};
 
     // One lookup for all: a name that does not resolve is one finding, not one per port.
+    // Bounded by the deadline like every later step (before, only --dns-timeout bounded it).
+    const auto budget = dns_budget_for(base.timeouts.dns, base.deadline);
     resolve_options options;
     options.family = base.family;
-    options.timeout = base.timeouts.dns;
+    options.timeout = budget.timeout;
     options.dns_server = base.dns_server;
     auto lookup =
         asio::co_spawn(io, resolve_host(io.get_executor(), base.host, options), asio::use_future);
     io.run();
     const auto resolved = lookup.get();
     if (resolved.error) {
-        out.dns_failure = dns_failure_result(base, resolved.error);
+        out.dns_failure = dns_failure_result(base, resolved.error, budget);
         return out;
     }
 

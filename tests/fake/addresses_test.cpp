@@ -309,3 +309,51 @@ TEST_CASE("--all-addresses: every address within the one deadline of the whole p
     // One deadline for the whole probe, not one per address (3.6 s before the fix).
     CHECK(wall_clock < 2500ms);
 }
+
+// ---- the DNS step's own limit, and the deadline -------------------------------------------------
+
+namespace {
+
+constexpr const char* silent_name = "silent.test";
+
+fake::dns::zone silent_zone() {
+    fake::dns::zone zone;
+    zone[silent_name].silent_a = true;
+    zone[silent_name].silent_aaaa = true;
+    return zone;
+}
+
+}  // namespace
+
+TEST_CASE("--dns-timeout bounds the lookup, and the report names it") {
+    fake_dns_server dns(silent_zone());
+    auto request = make_request(silent_name, 25);
+    request.dns_server = dns.server();
+    request.timeouts.dns = 400ms;
+    request.deadline = 20s;
+    captured_log log;
+    const auto started = clock_type::now();
+    const auto r = run_check(request, log.logger);
+    const auto took = clock_type::now() - started;
+    INFO(describe(r));
+    CHECK(r.outcome.cause == std::optional<probe_errc>(probe_errc::dns_timeout));
+    CHECK(r.find(phase::dns)->detail.find("no answer within 400 ms (--dns-timeout)") !=
+          std::string::npos);
+    CHECK(took < 3s);
+}
+
+TEST_CASE("a deadline shorter than --dns-timeout cuts the lookup: deadline_exceeded, named") {
+    fake_dns_server dns(silent_zone());
+    auto request = make_request(silent_name, 25);
+    request.dns_server = dns.server();
+    request.timeouts.dns = 10s;
+    request.deadline = 500ms;
+    captured_log log;
+    const auto started = clock_type::now();
+    const auto r = run_check(request, log.logger);
+    const auto took = clock_type::now() - started;
+    INFO(describe(r));
+    CHECK(r.outcome.cause == std::optional<probe_errc>(probe_errc::deadline_exceeded));
+    CHECK(r.find(phase::dns)->detail.find("the --deadline left") != std::string::npos);
+    CHECK(took < 3s);
+}

@@ -8,6 +8,7 @@
 
 #include "checks/errors.hpp"
 #include "probe/diagnose.hpp"
+#include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"
 
@@ -70,4 +71,24 @@ TEST_CASE("--deadline bounds the whole diagnosis, not each combination") {
     CHECK(b.result.outcome.cause == probe_errc::deadline_exceeded);
     CHECK(b.result.duration < std::chrono::milliseconds(750));
     CHECK_FALSE(d.advice.chosen.has_value());
+}
+
+TEST_CASE("diagnose: the lookup ends by --deadline too, and says so") {
+    // Before: only the 10 s DNS timeout bounded diagnose's one lookup, whatever --deadline said.
+    fake::dns::zone zone;
+    zone["silent.test"].silent_a = true;
+    zone["silent.test"].silent_aaaa = true;
+    fake::fake_dns_server dns(zone);
+    auto base = testing::make_request(0, security_mode::automatic, 600ms);
+    base.host = "silent.test";
+    base.dns_server = dns.server();
+    base.timeouts.dns = 10s;
+    const auto started = std::chrono::steady_clock::now();
+    const auto d = run_diagnose(base, {}, std::nullopt, nullptr);
+    const auto took = std::chrono::steady_clock::now() - started;
+    REQUIRE(d.dns_failure.has_value());
+    CHECK(d.dns_failure->outcome.cause == std::optional<probe_errc>(probe_errc::deadline_exceeded));
+    CHECK(d.dns_failure->find(phase::dns)->detail.find("the --deadline left 600 ms") !=
+          std::string::npos);
+    CHECK(took < 4s);
 }

@@ -388,6 +388,11 @@ TEST_CASE("time limits") {
     CHECK(contains(error_of(run({"check", "h.example", "--deadline", "0s"})), "--deadline: '0s'"));
     CHECK(contains(error_of(run({"check", "h.example", "--connect-timeout", "x"})),
                    "--connect-timeout: 'x'"));
+    CHECK(command_of(run({"check", "h.example"})).request.timeouts.dns == milliseconds(10'000));
+    CHECK(command_of(run({"check", "h.example", "--dns-timeout", "3s"})).request.timeouts.dns ==
+          milliseconds(3000));
+    CHECK(contains(error_of(run({"check", "h.example", "--dns-timeout", "0"})),
+                   "--dns-timeout: '0'"));
 }
 
 TEST_CASE("address family, DNS server, HELO name") {

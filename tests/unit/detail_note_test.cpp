@@ -133,6 +133,8 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
     {t::err_dns_not_found, 1},
     {t::err_dns_no_data, 1},
     {t::err_dns_timeout, 1},
+    {t::dns_no_answer_within, 1},
+    {t::dns_cut_by_deadline, 1},
     {t::err_dns_server_failure, 1},
     {t::err_dns_refused, 1},
     {t::err_tls_wrong_version, 1},
@@ -196,6 +198,14 @@ const std::vector<std::pair<detail_text, int>> all_sentences = {
 
 /// The text with protocol names (which Chinese keeps) taken out.
 std::string without_protocol_words(std::string s) {
+    // Command-line options are typed as they are in any language.
+    for (auto at = s.find("--"); at != std::string::npos; at = s.find("--")) {
+        auto end = at + 2;
+        while (end < s.size() && ((s[end] >= 'a' && s[end] <= 'z') || s[end] == '-')) {
+            ++end;
+        }
+        s.erase(at, end - at);
+    }
     for (std::string_view word :
          {"CRAM-MD5", "base64", "STARTTLS", "WHMCS", "SMTP", "EHLO", "HELO",
           "AUTH",     "SIZE",   "TLS",      "SSL",   "DNS",  "NUL",  "CN",

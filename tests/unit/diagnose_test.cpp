@@ -90,6 +90,13 @@ TEST_CASE("diagnose reads check's options plus --ports and --message-size") {
     CHECK(d->output.fmt == output_options::format::json);
 }
 
+TEST_CASE("diagnose takes --dns-timeout") {
+    const auto r = run({"diagnose", "mail.example.com", "--dns-timeout", "2s"});
+    const auto* d = std::get_if<diagnose_command>(&r);
+    REQUIRE_MESSAGE(d != nullptr, error_of(r));
+    CHECK(d->request.timeouts.dns == std::chrono::milliseconds(2000));
+}
+
 TEST_CASE("diagnose refuses the choice of one port or mode") {
     CHECK(error_of(run({"diagnose", "mail.example.com", "--port", "25"})).find("--port") == 0);
     CHECK(error_of(run({"diagnose", "mail.example.com", "--ssl-type", "ssl"})).find("--ssl-type") ==
