@@ -62,24 +62,44 @@ bool word_char(char c) {
 }  // namespace
 
 bool secret_scrubber::scrub(std::string& text) const {
-    bool changed = false;
+    // Every occurrence in the text as it came, overlapping ones included; then each run of
+    // covered bytes becomes one mark. Matching the original text, not a text already marked,
+    // keeps a secret that shares bytes with the mark from being missed or matched in the mark.
+    std::vector<std::pair<std::size_t, std::size_t>> hits;
     for (const auto& p : patterns_) {
         const std::string_view pattern = p.reveal();
         const bool whole_word = pattern.size() < min_substring_bytes;
-        std::size_t at = 0;
-        while ((at = text.find(pattern, at)) != std::string::npos) {
+        for (auto at = text.find(pattern); at != std::string::npos;
+             at = text.find(pattern, at + 1)) {
             const std::size_t end = at + pattern.size();
             if (whole_word && ((at > 0 && word_char(text[at - 1])) ||
                                (end < text.size() && word_char(text[end])))) {
-                at = end;
                 continue;
             }
-            text.replace(at, pattern.size(), redaction_mark);
-            at += redaction_mark.size();
-            changed = true;
+            hits.emplace_back(at, end);
         }
     }
-    return changed;
+    if (hits.empty()) {
+        return false;
+    }
+    std::sort(hits.begin(), hits.end());
+    std::string out;
+    out.reserve(text.size());
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i < hits.size();) {
+        const std::size_t begin = hits[i].first;
+        std::size_t end = hits[i].second;
+        for (++i; i < hits.size() && hits[i].first <= end; ++i) {
+            end = std::max(end, hits[i].second);
+        }
+        out.append(text, copied, begin - copied);
+        out.append(redaction_mark);
+        copied = end;
+    }
+    out.append(text, copied, std::string::npos);
+    wipe(text);
+    text = std::move(out);
+    return true;
 }
 
 }  // namespace smtp_probe
