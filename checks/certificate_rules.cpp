@@ -248,6 +248,8 @@ certificate_judgement judge_certificate(const certificate_facts& facts, std::str
     const auto chain = judge_chain_dates(facts, now);
     const bool names_ok =
         host_matches(host, facts.dns_names, facts.ip_addresses, facts.common_name);
+    j.days_left = days_left(facts.not_after, now);
+    j.name_matches = names_ok;
     const bool leaf_dates_bad =
         dates == cert_date_state::expired || dates == cert_date_state::not_yet_valid;
     // The verification ignores dates; were a host set on it, a name error would only repeat what

@@ -55,6 +55,8 @@ struct certificate_judgement {
     std::optional<warning_kind> warning;  ///< cert_expiring or insecure_certificate
     detail_notes notes;                   ///< sanitised facts: name, dates, trust
     std::string detail;                   ///< the notes in English
+    std::int64_t days_left = 0;           ///< whole days until the leaf's not_after
+    bool name_matches = false;            ///< host_matches() for the host asked for
 };
 
 /// Precedence: an untrusted chain (cert_untrusted: a self-signed certificate or an unknown issuer
@@ -64,7 +66,8 @@ struct certificate_judgement {
 /// within warn_days (warning cert_expiring). The notes name every fault found, whichever heads.
 /// With insecure, a failure becomes status warn with warning insecure_certificate and keeps its
 /// cause.
-/// Computes dates and names itself; facts.days_left and facts.name_matches are not read.
+/// Computes dates and names itself (facts.days_left and facts.name_matches are not read) and
+/// returns them for the evidence.
 [[nodiscard]] certificate_judgement judge_certificate(const certificate_facts& facts,
                                                       std::string_view host, std::int64_t now,
                                                       int warn_days, bool insecure);

@@ -1,6 +1,7 @@
 #include "checks/classify.hpp"
 
 #include "net/ascii.hpp"
+#include "net/io_error.hpp"
 
 #include <ares.h>
 #include <arpa/inet.h>
@@ -728,8 +729,9 @@ probe_errc cause_for_error(phase p, const boost::system::error_code& ec) {
             if (own_timeout) {
                 return pe::reply_timeout;
             }
-            if (base && ec.category() == probe_error_category()) {
-                return *base;  // our own cause, named by the caller
+            if (base &&
+                (ec.category() == probe_error_category() || ec.category() == io_error_category())) {
+                return *base;  // our own cause, named by the caller, or the transport's
             }
             return pe::connection_lost;  // EOF, reset, kernel timeout, a broken TLS record
     }

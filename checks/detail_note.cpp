@@ -1,4 +1,5 @@
 #include "checks/detail_note.hpp"
+#include "net/io_error.hpp"
 
 #include <ares.h>
 #include <fmt/args.h>
@@ -86,10 +87,10 @@ std::optional<detail_text> error_id(const boost::system::error_code& ec) {
     if (ec == boost::asio::error::eof) {
         return detail_text::err_end_of_file;
     }
-    if (ec == probe_errc::reply_timeout) {
+    if (ec == probe_errc::reply_timeout || ec == io_errc::timeout) {
         return detail_text::err_reply_timeout;
     }
-    if (ec == probe_errc::connection_lost) {
+    if (ec == probe_errc::connection_lost || ec == io_errc::connection_lost) {
         return detail_text::err_connection_lost;
     }
     if (ec == probe_errc::deadline_exceeded) {

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "net/dns_error.hpp"
+#include "net/io_error.hpp"
 
 namespace smtp_probe {
 namespace {
@@ -255,6 +256,17 @@ std::optional<probe_errc> cause_from_error(const boost::system::error_code& ec) 
     }
     if (cat == dns_error_category()) {
         return cause_from_dns(ec.value());
+    }
+    if (cat == io_error_category()) {
+        switch (static_cast<io_errc>(ec.value())) {
+            case io_errc::timeout:
+                return probe_errc::reply_timeout;
+            case io_errc::connection_lost:
+                return probe_errc::connection_lost;
+            case io_errc::protocol_violation:
+                return probe_errc::protocol_violation;
+        }
+        return std::nullopt;
     }
     if (cat == boost::system::system_category() || cat == boost::system::generic_category()) {
         return cause_from_system(ec.value());

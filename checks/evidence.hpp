@@ -14,49 +14,11 @@
 #include "checks/request.hpp"
 #include "checks/whmcs_log_line.hpp"
 #include "net/reply.hpp"
+#include "net/tls_facts.hpp"
 
 namespace smtp_probe {
 
 using duration_ms = std::chrono::duration<double, std::milli>;
-
-struct tls_facts {
-    std::string version;  ///< "TLSv1.3"
-    std::string cipher;   ///< "TLS_AES_256_GCM_SHA384"
-    std::string alpn;     ///< usually empty for SMTP
-};
-
-/// What the server's leaf certificate says, and what verification concluded. Times are UTC
-/// seconds since the epoch.
-/// One certificate of the chain: what is needed to say which one expired.
-struct chain_certificate {
-    std::string name;  ///< its common name, else its subject (sanitised)
-    std::int64_t not_before = 0;
-    std::int64_t not_after = 0;
-    bool operator==(const chain_certificate&) const = default;
-};
-
-struct certificate_facts {
-    std::string subject;  ///< one-line RFC 2253 form
-    std::string issuer;
-    std::string common_name;
-    /// Every subjectAltName dNSName and iPAddress entry (the certificate list's size bounds
-    /// them): matching reads them all, reports show the first ones.
-    std::vector<std::string> dns_names;
-    std::vector<std::string> ip_addresses;
-    std::int64_t not_before = 0;
-    std::int64_t not_after = 0;
-    std::int64_t days_left = 0;  ///< whole days until not_after (negative when expired)
-    int chain_length = 0;
-    bool self_signed = false;
-    bool chain_trusted = false;  ///< OpenSSL verification of the chain (dates apart)
-    int verify_error = 0;        ///< X509_V_* code, 0 when the chain verified
-    std::string verify_error_text;
-    bool name_matches = false;  ///< RFC 6125 match against the host asked for
-    /// The leaf first, then its issuers: the chain verification built up to the trust anchor,
-    /// or when it built none, the certificates as the server sent them. Every one's dates
-    /// count (RFC 5280 section 6.1.3 (a)(2)), as OpenSSL and so PHP check them.
-    std::vector<chain_certificate> chain;
-};
 
 struct phase_record {
     phase name = phase::dns;

@@ -12,6 +12,7 @@
 #include "checks/phases.hpp"
 #include "checks/port_mode.hpp"
 #include "checks/probe_session.hpp"
+#include "net/io_error.hpp"
 #include "net/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
@@ -48,12 +49,12 @@ asio::awaitable<bool> greeting(probe_session& s) {
     if (!s.stream->tls_active() && sniff_tls_when_greeting_is_slow(s.request.port) &&
         sniff_after < full) {
         out = co_await s.read_reply(s.bounded(sniff_after));
-        if (out.error == probe_errc::reply_timeout && s.stream->bytes_received() > 0 &&
+        if (out.error == io_errc::timeout && s.stream->bytes_received() > 0 &&
             !s.deadline_passed()) {
             // Some of the greeting came: a slow server, not a TLS port. Wait out the rest
             // of the reply timeout; the parser keeps the partial line.
             out = co_await s.read_reply(s.bounded(full - sniff_after));
-        } else if (out.error == probe_errc::reply_timeout && s.stream->bytes_received() == 0 &&
+        } else if (out.error == io_errc::timeout && s.stream->bytes_received() == 0 &&
                    !s.deadline_passed()) {
             s.note(transcript_direction::info,
                    "no greeting yet; trying a TLS handshake on a second connection");
@@ -98,7 +99,7 @@ asio::awaitable<bool> greeting(probe_session& s) {
                    detail_notes{{detail_text::tls_record_not_greeting, {}}});
             co_return false;
         }
-        if (out.error == probe_errc::reply_timeout && !s.deadline_passed()) {
+        if (out.error == io_errc::timeout && !s.deadline_passed()) {
             const auto received = std::to_string(s.stream->bytes_received());
             probe_session::set_error(rec, {detail_text::greeting_bytes_received, {received}});
             s.fail(rec, probe_errc::greeting_timeout,

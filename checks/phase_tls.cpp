@@ -42,13 +42,15 @@ asio::awaitable<bool> tls_handshake(probe_session& s) {
 bool certificate(probe_session& s) {
     auto& rec = s.begin(phase::certificate);
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    auto facts = read_certificate_facts(s.stream->native_tls(), s.request.host, now);
+    auto facts = read_certificate_facts(s.stream->native_tls());
     if (!facts) {
         s.fail(rec, probe_errc::cert_untrusted, detail_notes{{detail_text::no_certificate, {}}});
         return false;
     }
     const auto judgement = judge_certificate(*facts, s.request.host, now, s.request.cert_warn_days,
                                              s.request.insecure);
+    facts->days_left = judgement.days_left;
+    facts->name_matches = judgement.name_matches;
     rec.certificate = std::move(*facts);
     if (judgement.warning) {
         s.add_warning(*judgement.warning, judgement.notes);

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "net/address_family.hpp"
 #include "net/secret.hpp"
 
 namespace smtp_probe {
@@ -23,8 +24,6 @@ enum class auth_mechanism { plain, login, cram_md5, xoauth2, oauthbearer };
 
 [[nodiscard]] std::string_view mechanism_name(auth_mechanism m);  // PLAIN, LOGIN, CRAM-MD5, ...
 [[nodiscard]] std::optional<auth_mechanism> mechanism_from_name(std::string_view name);
-
-enum class address_family { any, ipv4, ipv6 };
 
 struct phase_timeouts {
     std::chrono::milliseconds connect{10'000};

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/request.hpp"
+#include "net/address_family.hpp"
 
 namespace smtp_probe {
 

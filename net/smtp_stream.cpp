@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
-#include "checks/errors.hpp"
+#include "net/io_error.hpp"
 
 namespace smtp_probe {
 
@@ -86,7 +86,7 @@ asio::awaitable<error_code> smtp_stream::handshake(std::string_view server_name,
     co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                    asio::redirect_error(asio::use_awaitable, ec));
     if (disarm_timer() && (!ec || ec == asio::error::operation_aborted)) {
-        ec = make_error_code(probe_errc::reply_timeout);
+        ec = make_error_code(io_errc::timeout);
     }
     co_return ec;
 }
@@ -121,7 +121,7 @@ asio::awaitable<reply_outcome> smtp_stream::read_reply(std::chrono::milliseconds
             break;
         }
         if (parsed.state == parse_result::status::error) {
-            out.error = make_error_code(probe_errc::protocol_violation);
+            out.error = make_error_code(io_errc::protocol_violation);
             out.violation = parsed.violation;
             out.offending = std::move(parsed.offending);
             break;
@@ -130,9 +130,9 @@ asio::awaitable<reply_outcome> smtp_stream::read_reply(std::chrono::milliseconds
         (void)co_await read_some(ec);
         if (ec) {
             if (timer_fired_ && ec == asio::error::operation_aborted) {
-                ec = make_error_code(probe_errc::reply_timeout);
+                ec = make_error_code(io_errc::timeout);
             } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
-                ec = make_error_code(probe_errc::connection_lost);
+                ec = make_error_code(io_errc::connection_lost);
             }
             out.error = ec;
             break;
@@ -154,7 +154,7 @@ asio::awaitable<error_code> smtp_stream::write(std::string_view bytes,
                                    asio::redirect_error(asio::use_awaitable, ec));
     }
     if (disarm_timer() && ec == asio::error::operation_aborted) {
-        ec = make_error_code(probe_errc::reply_timeout);
+        ec = make_error_code(io_errc::timeout);
     }
     co_return ec;
 }

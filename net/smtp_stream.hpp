@@ -19,8 +19,8 @@
 
 namespace smtp_probe {
 
-/// The result of waiting for one reply. On failure `error` says why (a probe_errc such as
-/// reply_timeout or protocol_violation, or the foreign code of the socket/TLS layer) and
+/// The result of waiting for one reply. On failure `error` says why (an io_errc such as
+/// timeout or protocol_violation, or the foreign code of the socket/TLS layer) and
 /// `violation` / `offending` describe a protocol violation.
 struct reply_outcome {
     boost::system::error_code error;

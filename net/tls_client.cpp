@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <ctime>
 
-#include "checks/certificate_rules.hpp"
 #include "net/sanitize.hpp"
 
 namespace smtp_probe {
@@ -224,8 +223,7 @@ tls_facts read_tls_facts(SSL* ssl) {
     return facts;
 }
 
-std::optional<certificate_facts> read_certificate_facts(SSL* ssl, std::string_view host,
-                                                        std::int64_t now) {
+std::optional<certificate_facts> read_certificate_facts(SSL* ssl) {
     if (ssl == nullptr) {
         return std::nullopt;
     }
@@ -240,7 +238,6 @@ std::optional<certificate_facts> read_certificate_facts(SSL* ssl, std::string_vi
     read_subject_alt_names(leaf, facts);
     facts.not_before = to_epoch(X509_get0_notBefore(leaf));
     facts.not_after = to_epoch(X509_get0_notAfter(leaf));
-    facts.days_left = days_left(facts.not_after, now);
     if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
         facts.chain_length = sk_X509_num(chain);
     }
@@ -249,7 +246,6 @@ std::optional<certificate_facts> read_certificate_facts(SSL* ssl, std::string_vi
     if (facts.chain.empty()) {
         facts.chain.push_back(chain_entry(leaf));
     }
-    facts.name_matches = host_matches(host, facts.dns_names, facts.ip_addresses, facts.common_name);
     X509_free(leaf);
     return facts;
 }

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "checks/evidence.hpp"
+#include "net/tls_facts.hpp"
 
 namespace smtp_probe {
 
@@ -31,11 +31,9 @@ struct tls_context_result {
 
 [[nodiscard]] tls_facts read_tls_facts(SSL* ssl);
 
-/// Reads the peer's leaf certificate and verifies its chain against the context's trust store,
-/// ignoring dates (the dates are judged by certificate_rules). `host` is the name asked for.
-/// Returns nullopt when the peer sent no certificate.
-[[nodiscard]] std::optional<certificate_facts> read_certificate_facts(SSL* ssl,
-                                                                      std::string_view host,
-                                                                      std::int64_t now);
+/// Reads the peer's leaf certificate and its chain, and verifies the chain against the context's
+/// trust store ignoring dates and names (checks/certificate_rules.hpp judges both). Returns
+/// nullopt when the peer sent no certificate.
+[[nodiscard]] std::optional<certificate_facts> read_certificate_facts(SSL* ssl);
 
 }  // namespace smtp_probe
