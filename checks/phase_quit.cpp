@@ -19,7 +19,8 @@ constexpr milliseconds polite_quit_timeout{2'000};
 
 }  // namespace
 
-/// RSET then QUIT: nothing is ever sent (no DATA). Problems here never fail the probe.
+/// RSET then QUIT: the envelope is dropped (whatever DATA sent is already queued) and the session
+/// ended politely. Problems here never fail the probe.
 asio::awaitable<void> quit(probe_session& s) {
     auto& rec = s.begin(phase::quit);
     auto out = co_await s.command(smtp_cmd::rset());

@@ -1,6 +1,5 @@
-// The command line: `smtp-probe check HOST [options]` read into a probe_request and output
-// options, `smtp-probe explain [TEXT]` into an explain_command. Subcommands (check and explain
-// now; diagnose, serve later) share one CLI11 app.
+// The command line: each subcommand (check, diagnose, explain, php-mail) read into its command
+// struct (a probe_request and output options for the probing ones); they share one CLI11 app.
 #pragma once
 
 #include <chrono>

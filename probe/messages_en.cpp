@@ -666,7 +666,7 @@ const cause_text& cause_en(probe_errc e) {
     static const cause_text unknown{
         "Unknown cause",
         "The probe reported a cause this version cannot describe.",
-        {"Run the probe with --json and report the cause id to the smtp-probe maintainers."},
+        {"Run the probe with --format json and report the cause id to the smtp-probe maintainers."},
         std::nullopt};
     return unknown;
 }
@@ -783,7 +783,7 @@ const cause_text& warning_en(warning_kind w) {
     }
     static const cause_text unknown{"Unknown warning",
                                     "The probe reported a warning this version cannot describe.",
-                                    {"Run the probe with --json to see its id."},
+                                    {"Run the probe with --format json to see its id."},
                                     std::nullopt};
     return unknown;
 }

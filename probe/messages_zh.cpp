@@ -597,7 +597,7 @@ const cause_text& cause_zh(probe_errc e) {
     }
     static const cause_text unknown{"未知原因",
                                     "本工具报告了一个当前版本无法解释的原因。",
-                                    {"使用 --json 运行并把原因编号反馈给 smtp-probe 的维护者。"},
+                                    {"使用 --format json 运行并把原因编号反馈给 smtp-probe 的维护者。"},
                                     std::nullopt};
     return unknown;
 }
@@ -702,7 +702,7 @@ const cause_text& warning_zh(warning_kind w) {
     }
     static const cause_text unknown{"未知警告",
                                     "本工具报告了一个当前版本无法解释的警告。",
-                                    {"使用 --json 运行以查看其编号。"},
+                                    {"使用 --format json 运行以查看其编号。"},
                                     std::nullopt};
     return unknown;
 }
