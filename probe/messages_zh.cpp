@@ -595,10 +595,11 @@ const cause_text& cause_zh(probe_errc e) {
             return t;
         }
     }
-    static const cause_text unknown{"未知原因",
-                                    "本工具报告了一个当前版本无法解释的原因。",
-                                    {"使用 --format json 运行并把原因编号反馈给 smtp-probe 的维护者。"},
-                                    std::nullopt};
+    static const cause_text unknown{
+        "未知原因",
+        "本工具报告了一个当前版本无法解释的原因。",
+        {"使用 --format json 运行并把原因编号反馈给 smtp-probe 的维护者。"},
+        std::nullopt};
     return unknown;
 }
 
