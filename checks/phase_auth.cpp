@@ -187,17 +187,16 @@ asio::awaitable<bool> auth(probe_session& s) {
     switch (run.end) {
         case auth_next::succeeded:
             break;
-        case auth_next::premature_success:
-            if (!out.error) {
-                const auto reply = shown(out.reply.summary());
-                violation(
-                    probe_errc::auth_premature_success,
-                    run.last == auth_sent::username
-                        ? detail_note{detail_text::auth_success_after_username, {reply}}
-                        : detail_note{detail_text::auth_success_before_credential, {name, reply}});
-                co_return false;
-            }
-            break;
+        case auth_next::premature_success: {
+            // Only a reply read without error gets here (authenticate() stops at an error).
+            const auto reply = shown(out.reply.summary());
+            violation(
+                probe_errc::auth_premature_success,
+                run.last == auth_sent::username
+                    ? detail_note{detail_text::auth_success_after_username, {reply}}
+                    : detail_note{detail_text::auth_success_before_credential, {name, reply}});
+            co_return false;
+        }
         case auth_next::success_after_error:
             violation(probe_errc::protocol_violation,
                       {detail_text::auth_success_after_error, {name, shown(out.reply.summary())}});

@@ -281,6 +281,13 @@ probe_request testing_request(std::uint16_t port, bool tls, const test_pki& pki)
     return request;
 }
 
+/// Each mechanism with the credential it uses.
+constexpr mechanism_case every_mechanism[] = {
+    {auth_mechanism::plain, credential::password},    {auth_mechanism::login, credential::password},
+    {auth_mechanism::cram_md5, credential::password}, {auth_mechanism::xoauth2, credential::token},
+    {auth_mechanism::oauthbearer, credential::token},
+};
+
 std::string name_of(auth_mechanism m) {
     return std::string(mechanism_name(m));
 }
@@ -289,14 +296,7 @@ std::string name_of(auth_mechanism m) {
 
 TEST_CASE("no output carries the password or the token") {
     test_pki pki;
-    const mechanism_case cases[] = {
-        {auth_mechanism::plain, credential::password},
-        {auth_mechanism::login, credential::password},
-        {auth_mechanism::cram_md5, credential::password},
-        {auth_mechanism::xoauth2, credential::token},
-        {auth_mechanism::oauthbearer, credential::token},
-    };
-    for (const auto& c : cases) {
+    for (const auto& c : every_mechanism) {
         for (const bool tls : {true, false}) {
             int passed = 0;
             int failed = 0;
@@ -309,20 +309,7 @@ TEST_CASE("no output carries the password or the token") {
                     o.tls = pki.leaf(leaf_kind::valid);
                 }
                 fake_smtp_server server(session(c.mech, tls, accept), o);
-                probe_request request;
-                request.host = "127.0.0.1";
-                request.port = server.port();
-                request.security = tls ? security_mode::starttls : security_mode::none;
-                request.timeouts.connect = 3s;
-                request.timeouts.reply = 3s;
-                request.timeouts.greeting_tls_sniff = 1s;
-                request.deadline = 20s;
-                request.helo_name = "probe.test";
-                request.keep_transcript = true;
-                request.ca_file = pki.ca_file();
-                request.user = the_user;
-                request.from = the_user;
-                request.rcpt = "rcpt@example.test";
+                auto request = testing_request(server.port(), tls, pki);
                 request.forced_mechanism = c.mech;
                 if (c.kind == credential::password) {
                     request.password = secret(the_password);
@@ -501,14 +488,7 @@ std::string received_lines(const probe_result& r) {
 
 TEST_CASE("a secret the server sends back reaches no output") {
     test_pki pki;
-    const mechanism_case cases[] = {
-        {auth_mechanism::plain, credential::password},
-        {auth_mechanism::login, credential::password},
-        {auth_mechanism::cram_md5, credential::password},
-        {auth_mechanism::xoauth2, credential::token},
-        {auth_mechanism::oauthbearer, credential::token},
-    };
-    for (const auto& c : cases) {
+    for (const auto& c : every_mechanism) {
         for (const bool tls : {true, false}) {
             for (const auto form : every_echo_form) {
                 CAPTURE(name_of(c.mech));
