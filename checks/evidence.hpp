@@ -14,7 +14,7 @@
 #include "checks/request.hpp"
 #include "checks/whmcs_log_line.hpp"
 #include "net/reply.hpp"
-#include "net/tls_facts.hpp"
+#include "net/transport/tls_facts.hpp"
 
 namespace smtp_probe {
 

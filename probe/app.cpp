@@ -11,7 +11,7 @@
 #include <string>
 #include <variant>
 
-#include "checks/pipeline.hpp"
+#include "checks/session/pipeline.hpp"
 #include "net/sanitize.hpp"
 #include "probe/cli.hpp"
 #include "probe/diagnose.hpp"

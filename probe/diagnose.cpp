@@ -14,10 +14,10 @@
 #include "checks/classify.hpp"
 #include "checks/credential_scrubber.hpp"
 #include "checks/dns_budget.hpp"
-#include "checks/pipeline.hpp"
-#include "net/resolver.hpp"
+#include "checks/session/pipeline.hpp"
+#include "net/transport/resolver.hpp"
 #include "net/sanitize.hpp"
-#include "net/tls_client.hpp"
+#include "net/transport/tls_client.hpp"
 
 namespace smtp_probe {
 namespace asio = boost::asio;

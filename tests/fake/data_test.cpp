@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "checks/errors.hpp"
-#include "checks/pipeline.hpp"
+#include "checks/session/pipeline.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 
 using namespace std::chrono_literals;

@@ -17,7 +17,7 @@
 #include "checks/errors.hpp"
 #include "checks/evidence.hpp"
 #include "checks/phase.hpp"
-#include "checks/pipeline.hpp"
+#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "net/dns_error.hpp"
-#include "net/resolver.hpp"
+#include "net/transport/resolver.hpp"
 #include "tests/fake/fake_dns_server.hpp"
 
 namespace {

@@ -23,7 +23,7 @@
 #include "checks/errors.hpp"
 #include "checks/evidence.hpp"
 #include "checks/phase.hpp"
-#include "checks/pipeline.hpp"
+#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
 #include "net/base64.hpp"
 #include "net/sasl.hpp"

@@ -1,4 +1,4 @@
-#include "net/resolver.hpp"
+#include "net/transport/resolver.hpp"
 
 #include <ares.h>
 #include <netinet/in.h>

@@ -6,9 +6,9 @@
 #include <string>
 #include <utility>
 
-#include "checks/phases.hpp"
-#include "checks/probe_session.hpp"
-#include "net/smtp_stream.hpp"
+#include "checks/session/phases.hpp"
+#include "checks/session/probe_session.hpp"
+#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 

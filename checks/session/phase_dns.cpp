@@ -1,14 +1,14 @@
-// dns: the addresses of the host asked for, through the system-like resolver (net/resolver.hpp).
+// dns: the addresses of the host asked for, through the system-like resolver (net/transport/resolver.hpp).
 #include <fmt/format.h>
 #include <boost/asio/this_coro.hpp>
 #include <string>
 #include <utility>
 
 #include "checks/dns_budget.hpp"
-#include "checks/phases.hpp"
-#include "checks/probe_session.hpp"
+#include "checks/session/phases.hpp"
+#include "checks/session/probe_session.hpp"
 #include "checks/whmcs_rules.hpp"
-#include "net/resolver.hpp"
+#include "net/transport/resolver.hpp"
 
 namespace smtp_probe::phases {
 

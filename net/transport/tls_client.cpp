@@ -1,4 +1,4 @@
-#include "net/tls_client.hpp"
+#include "net/transport/tls_client.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-#include "checks/probe_session.hpp"
+#include "checks/session/probe_session.hpp"
 #include "checks/whmcs_log.hpp"
 
 #include <spdlog/spdlog.h>
@@ -9,7 +9,7 @@
 
 #include "checks/credential_scrubber.hpp"
 #include "net/sanitize.hpp"
-#include "net/smtp_stream.hpp"
+#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "net/tls_facts.hpp"
+#include "net/transport/tls_facts.hpp"
 
 namespace smtp_probe {
 

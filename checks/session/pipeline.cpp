@@ -1,6 +1,6 @@
 // The driver of one probe: the phase order, and the calls to the phases (checks/phase_*.cpp) in
-// that order on a probe_session (checks/probe_session.hpp).
-#include "checks/pipeline.hpp"
+// that order on a probe_session (checks/session/probe_session.hpp).
+#include "checks/session/pipeline.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -12,10 +12,10 @@
 #include <memory>
 #include <utility>
 
-#include "checks/phases.hpp"
-#include "checks/probe_session.hpp"
-#include "net/smtp_stream.hpp"
-#include "net/tls_client.hpp"
+#include "checks/session/phases.hpp"
+#include "checks/session/probe_session.hpp"
+#include "net/transport/smtp_stream.hpp"
+#include "net/transport/tls_client.hpp"
 
 namespace smtp_probe {
 

@@ -7,10 +7,10 @@
 #include <utility>
 
 #include "checks/certificate_rules.hpp"
-#include "checks/phases.hpp"
-#include "checks/probe_session.hpp"
-#include "net/smtp_stream.hpp"
-#include "net/tls_client.hpp"
+#include "checks/session/phases.hpp"
+#include "checks/session/probe_session.hpp"
+#include "net/transport/smtp_stream.hpp"
+#include "net/transport/tls_client.hpp"
 
 namespace smtp_probe::phases {
 

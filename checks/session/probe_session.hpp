@@ -1,6 +1,6 @@
 // The shared state of one probe over one connection attempt sequence, and the bookkeeping every
 // phase uses: phase records, timings, warnings, the transcript, and one command/reply exchange.
-// Internal to sp_pipeline; the phases themselves are in checks/phase_*.cpp.
+// Internal to sp_checks_session; the phases themselves are in checks/phase_*.cpp.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -17,7 +17,7 @@
 
 #include "checks/classify.hpp"
 #include "checks/evidence.hpp"
-#include "checks/pipeline.hpp"
+#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
 #include "net/capabilities.hpp"
 #include "net/secret_scrub.hpp"

@@ -1,4 +1,4 @@
-#include "net/smtp_stream.hpp"
+#include "net/transport/smtp_stream.hpp"
 
 #include <array>
 #include <boost/asio/buffer.hpp>

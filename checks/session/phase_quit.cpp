@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
-#include "checks/phases.hpp"
-#include "checks/probe_session.hpp"
+#include "checks/session/phases.hpp"
+#include "checks/session/probe_session.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/smtp_stream.hpp"
+#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 

@@ -9,11 +9,11 @@
 #include <variant>
 
 #include "checks/greeting_rules.hpp"
-#include "checks/phases.hpp"
+#include "checks/session/phases.hpp"
 #include "checks/port_mode.hpp"
-#include "checks/probe_session.hpp"
+#include "checks/session/probe_session.hpp"
 #include "net/io_error.hpp"
-#include "net/smtp_stream.hpp"
+#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
