@@ -1,7 +1,7 @@
 // The probe's own words in a phase detail, an error text or a warning, kept as sentence ids and
 // their values, so the text report can say them in the reader's language while what the server
 // said (replies, names, addresses) stays as it is. English is rendered here and fills the existing
-// `detail` strings (JSON, logs); other languages live in probe/ (probe/detail_text.hpp).
+// `detail` strings (JSON, logs); other languages live in probe/ (probe/i18n/detail_text.hpp).
 #pragma once
 
 #include <boost/system/error_code.hpp>

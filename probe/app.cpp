@@ -13,16 +13,16 @@
 
 #include "checks/session/pipeline.hpp"
 #include "net/sanitize.hpp"
-#include "probe/cli.hpp"
-#include "probe/diagnose.hpp"
-#include "probe/diagnose_report.hpp"
-#include "probe/explain_run.hpp"
-#include "probe/i18n.hpp"
-#include "probe/local_names.hpp"
-#include "probe/php_mail_run.hpp"
-#include "probe/report_json.hpp"
-#include "probe/report_text.hpp"
-#include "probe/run_as.hpp"
+#include "probe/cli/cli.hpp"
+#include "probe/commands/diagnose/diagnose.hpp"
+#include "probe/commands/diagnose/diagnose_report.hpp"
+#include "probe/commands/explain/explain_run.hpp"
+#include "probe/i18n/i18n.hpp"
+#include "probe/runtime/local_names.hpp"
+#include "probe/commands/php_mail/php_mail_run.hpp"
+#include "probe/report/report_json.hpp"
+#include "probe/report/report_text.hpp"
+#include "probe/runtime/run_as.hpp"
 
 namespace smtp_probe {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "checks/errors.hpp"
-#include "probe/diagnose.hpp"
+#include "probe/commands/diagnose/diagnose.hpp"
 #include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"

@@ -1,7 +1,7 @@
 // php-mail, the run layer against temporary fixtures: php.ini files pointing sendmail_path at
 // missing, non-executable and scripted programs; run_process() limits; the real `php -i` when PHP
 // is installed.
-#include "probe/php_mail_run.hpp"
+#include "probe/commands/php_mail/php_mail_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>

@@ -12,7 +12,7 @@
 #include <sstream>
 #include <string>
 
-#include "probe/php_mail_run.hpp"
+#include "probe/commands/php_mail/php_mail_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 using namespace smtp_probe;

@@ -1,4 +1,4 @@
-// parse_command_line() (probe/cli.hpp) on arbitrary argv: the input split at NUL bytes, after
+// parse_command_line() (probe/cli/cli.hpp) on arbitrary argv: the input split at NUL bytes, after
 // the program name. The environment is injected empty (getenv finds nothing, the prompt gets no
 // answer), and inputs that name a file or directory option are skipped so that no run touches
 // the file system beyond what the input names.
@@ -12,8 +12,8 @@
 #include <variant>
 #include <vector>
 
-#include "probe/cli.hpp"
-#include "probe/duration_parse.hpp"
+#include "probe/cli/cli.hpp"
+#include "probe/cli/duration_parse.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

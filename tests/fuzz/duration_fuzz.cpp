@@ -1,4 +1,4 @@
-// parse_duration() (probe/duration_parse.hpp): an accepted duration lies within 1 ms ..
+// parse_duration() (probe/cli/duration_parse.hpp): an accepted duration lies within 1 ms ..
 // max_duration, and an error message is one printable, bounded sentence.
 #include <chrono>
 #include <cstddef>
@@ -6,7 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "probe/duration_parse.hpp"
+#include "probe/cli/duration_parse.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,4 +1,4 @@
-// The log-line matcher of `explain` (probe/explain.hpp): explain_text() on one pasted line,
+// The log-line matcher of `explain` (probe/commands/explain/explain.hpp): explain_text() on one pasted line,
 // explain_log() on an excerpt, and the `smtp-probe check` command suggested from what a line
 // reveals, which must stay safe to paste into a shell whatever the line held.
 #include <cstddef>
@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "checks/errors.hpp"
-#include "probe/explain.hpp"
+#include "probe/commands/explain/explain.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

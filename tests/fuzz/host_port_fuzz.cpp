@@ -1,4 +1,4 @@
-// The HOST argument (probe/host_port.hpp): parse_host_port(), parse_port() and the literal and
+// The HOST argument (probe/cli/host_port.hpp): parse_host_port(), parse_port() and the literal and
 // name predicates. What is accepted is of the kind it claims, prints back to a form that parses
 // to the same value, and every error message is printable.
 #include <algorithm>
@@ -9,7 +9,7 @@
 #include <string_view>
 #include <variant>
 
-#include "probe/host_port.hpp"
+#include "probe/cli/host_port.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli.hpp"
+#include "probe/cli/cli.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::fake_env;

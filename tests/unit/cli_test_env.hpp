@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "probe/cli.hpp"
+#include "probe/cli/cli.hpp"
 
 namespace smtp_probe::testing {
 

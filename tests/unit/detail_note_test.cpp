@@ -19,7 +19,7 @@
 #include "checks/detail_note.hpp"
 #include "checks/errors.hpp"
 #include "net/dns_error.hpp"
-#include "probe/detail_text.hpp"
+#include "probe/i18n/detail_text.hpp"
 
 using namespace smtp_probe;
 using t = detail_text;

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli.hpp"
-#include "probe/diagnose.hpp"
-#include "probe/diagnose_report.hpp"
+#include "probe/cli/cli.hpp"
+#include "probe/commands/diagnose/diagnose.hpp"
+#include "probe/commands/diagnose/diagnose_report.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::fake_env;

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include "probe/duration_parse.hpp"
+#include "probe/cli/duration_parse.hpp"
 
 using namespace smtp_probe;
 using std::chrono::milliseconds;

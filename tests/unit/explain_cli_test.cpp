@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli.hpp"
-#include "probe/explain_run.hpp"
+#include "probe/cli/cli.hpp"
+#include "probe/commands/explain/explain_run.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::fake_env;

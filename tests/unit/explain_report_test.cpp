@@ -5,9 +5,9 @@
 #include <boost/json/serialize.hpp>
 #include <string>
 
-#include "probe/category_causes.hpp"
-#include "probe/explain.hpp"
-#include "probe/explain_report.hpp"
+#include "probe/commands/explain/category_causes.hpp"
+#include "probe/commands/explain/explain.hpp"
+#include "probe/commands/explain/explain_report.hpp"
 
 using namespace smtp_probe;
 namespace json = boost::json;

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "probe/category_causes.hpp"
-#include "probe/explain.hpp"
+#include "probe/commands/explain/category_causes.hpp"
+#include "probe/commands/explain/explain.hpp"
 
 using namespace smtp_probe;
 

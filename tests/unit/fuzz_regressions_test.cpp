@@ -7,7 +7,7 @@
 #include <variant>
 
 #include "net/ip_literal.hpp"
-#include "probe/host_port.hpp"
+#include "probe/cli/host_port.hpp"
 
 using namespace std::string_view_literals;
 

@@ -3,7 +3,7 @@
 #include <optional>
 #include <string>
 
-#include "probe/host_port.hpp"
+#include "probe/cli/host_port.hpp"
 
 using namespace smtp_probe;
 

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probe/i18n.hpp"
+#include "probe/i18n/i18n.hpp"
 
 using namespace smtp_probe;
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "probe/local_names.hpp"
+#include "probe/runtime/local_names.hpp"
 
 using smtp_probe::helo_name_from;
 using smtp_probe::names_from_hosts;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "probe/message_size.hpp"
+#include "probe/cli/message_size.hpp"
 
 using namespace smtp_probe;
 

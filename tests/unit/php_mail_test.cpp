@@ -1,6 +1,6 @@
 // php-mail, the pure half: php -i and php.ini parsing, sendmail_path splitting, MTA naming, the
 // verdict and its renderings.
-#include "probe/php_mail.hpp"
+#include "probe/commands/php_mail/php_mail.hpp"
 
 #include <doctest/doctest.h>
 

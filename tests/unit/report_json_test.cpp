@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "probe/report_json.hpp"
+#include "probe/report/report_json.hpp"
 #include "report_fixtures.hpp"
 
 using namespace smtp_probe;

@@ -3,7 +3,7 @@
 #include <string>
 #include <string_view>
 
-#include "probe/report_text.hpp"
+#include "probe/report/report_text.hpp"
 #include "report_fixtures.hpp"
 
 using namespace smtp_probe;

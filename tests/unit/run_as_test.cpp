@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "probe/run_as.hpp"
+#include "probe/runtime/run_as.hpp"
 
 using namespace smtp_probe;
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "probe/secret_source.hpp"
+#include "probe/cli/secret_source.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::temp_file;

@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "probe/cli.hpp"
-#include "probe/i18n.hpp"
+#include "probe/cli/cli.hpp"
+#include "probe/i18n/i18n.hpp"
 #include "tests/unit/cli_test_env.hpp"
 
 using namespace smtp_probe;

@@ -1,0 +1,239 @@
+#include "probe/commands/diagnose/diagnose.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <future>
+#include <numeric>
+
+#include "checks/classify.hpp"
+#include "checks/credential_scrubber.hpp"
+#include "checks/dns_budget.hpp"
+#include "checks/session/pipeline.hpp"
+#include "net/transport/resolver.hpp"
+#include "net/sanitize.hpp"
+#include "net/transport/tls_client.hpp"
+
+namespace smtp_probe {
+namespace asio = boost::asio;
+
+namespace {
+
+/// A copy of base for one combination; credentials and envelope only when with_credentials
+/// (without a user the pipeline skips AUTH, and without a sender MAIL FROM and RCPT).
+probe_request request_for(const probe_request& base, port_mode pm, bool with_credentials) {
+    auto r = base.clone();
+    r.port = pm.port;
+    r.security = pm.security;
+    r.all_addresses = false;
+    r.send_to.reset();  // only the one --send-to probe sets it, after the recommendation
+    if (!with_credentials) {
+        r.user.reset();
+        r.password = secret();
+        r.oauth_token = secret();
+        r.forced_mechanism.reset();
+        r.from.reset();
+        r.rcpt.reset();
+        r.skip_rcpt = false;
+    }
+    return r;
+}
+
+/// The report of a failed lookup, shaped like a probe that stopped at its first phase.
+probe_result dns_failure_result(const probe_request& base, const boost::system::error_code& ec,
+                                const dns_budget& budget) {
+    probe_result r;
+    r.target = probe_target{base.host, 0, security_mode::automatic};
+    for (const auto p : all_phases) {
+        if (p == phase::data) {
+            continue;
+        }
+        phase_record rec;
+        rec.name = p;
+        if (p == phase::dns) {
+            rec.status = phase_status::fail;
+            rec.cause = cause_for_error(phase::dns, ec);
+            rec.error_notes = {error_detail(ec, sanitize_for_display(ec.message(), 300))};
+            rec.error_text = render_detail_en(rec.error_notes);
+            rec.notes = {{detail_text::subject_colon, {sanitize_for_display(base.host, 200)}},
+                         rec.error_notes.front()};
+            if (rec.cause == probe_errc::dns_timeout) {
+                auto finding = dns_timeout_finding_for(budget);
+                rec.cause = finding.cause;
+                rec.notes.push_back(std::move(finding.note));
+            }
+            rec.detail = render_detail_en(rec.notes);
+        } else {
+            rec.skipped = skip_reason::after_failure;
+        }
+        r.checks.push_back(std::move(rec));
+    }
+    r.outcome = decide(r, base.local_names).outcome;
+    return r;
+}
+
+std::vector<probe_result> run_all(asio::io_context& io, const std::vector<probe_request>& requests,
+                                  const probe_services& services) {
+    std::vector<std::future<std::vector<probe_result>>> futures;
+    futures.reserve(requests.size());
+    for (const auto& request : requests) {
+        futures.push_back(asio::co_spawn(io, run_probe(request, services), asio::use_future));
+    }
+    io.restart();
+    io.run();
+    std::vector<probe_result> out;
+    for (auto& f : futures) {
+        auto results = f.get();
+        out.push_back(std::move(results.front()));
+    }
+    return out;
+}
+
+bool has_credentials(const probe_request& r) {
+    return r.user && (!r.password.empty() || !r.oauth_token.empty());
+}
+
+}  // namespace
+
+std::vector<port_mode> diagnose_combinations(const std::vector<std::uint16_t>& extra_ports) {
+    std::vector<port_mode> out{{25, security_mode::automatic},
+                               {26, security_mode::automatic},
+                               {465, security_mode::tls},
+                               {587, security_mode::starttls}};
+    for (const auto port : extra_ports) {
+        const port_mode pm{port, default_security(port)};
+        if (std::find(out.begin(), out.end(), pm) == out.end()) {
+            out.push_back(pm);
+        }
+    }
+    return out;
+}
+
+diagnose_outcome run_diagnose(const probe_request& base,
+                              const std::vector<std::uint16_t>& extra_ports,
+                              std::optional<std::uint64_t> planned_size,
+                              std::shared_ptr<spdlog::logger> log,
+                              std::optional<std::string> send_to) {
+    auto tls = make_tls_client_context(tls_client_options{base.ca_file, base.ca_path});
+    if (!tls.context) {
+        throw setup_error(tls.error);
+    }
+    if (!log) {
+        log = spdlog::default_logger();
+    }
+    diagnose_outcome out;
+    out.planned_size = planned_size;
+    // --deadline bounds the whole diagnosis, not each probe: each probe gets what is left (at
+    // least 1 ms, so that one that cannot run still reports deadline_exceeded).
+    const auto started = std::chrono::steady_clock::now();
+    const auto request_at = [&](port_mode pm, bool with_credentials) {
+        auto r = request_for(base, pm, with_credentials);
+        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        r.deadline = std::max(std::chrono::milliseconds{1}, base.deadline - spent);
+        return r;
+    };
+    asio::io_context io;
+    const probe_services services{
+        tls.context.get(), log, std::make_shared<const secret_scrubber>(credential_scrubber(base))};
+
+    // One lookup for all: a name that does not resolve is one finding, not one per port.
+    // Bounded by the deadline like every later step (before, only --dns-timeout bounded it).
+    const auto budget = dns_budget_for(base.timeouts.dns, base.deadline);
+    resolve_options options;
+    options.family = base.family;
+    options.timeout = budget.timeout;
+    options.dns_server = base.dns_server;
+    auto lookup =
+        asio::co_spawn(io, resolve_host(io.get_executor(), base.host, options), asio::use_future);
+    io.run();
+    const auto resolved = lookup.get();
+    if (resolved.error) {
+        out.dns_failure = dns_failure_result(base, resolved.error, budget);
+        return out;
+    }
+
+    // Stage one: every combination at once, without credentials.
+    const auto combos = diagnose_combinations(extra_ports);
+    std::vector<probe_request> first;
+    first.reserve(combos.size());
+    for (const auto& pm : combos) {
+        first.push_back(request_at(pm, false));
+    }
+    auto first_results = run_all(io, first, services);
+    for (std::size_t i = 0; i < combos.size(); ++i) {
+        combination_result c;
+        c.combo = combos[i];
+        c.result = std::move(first_results[i]);
+        out.combinations.push_back(std::move(c));
+    }
+
+    // Stage two: AUTH one combination at a time, best first; parallel or repeated failed
+    // logins with one password trip cPHulk, fail2ban and provider lockouts.
+    if (has_credentials(base)) {
+        std::vector<std::size_t> order(out.combinations.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return preference_rank(out.combinations[a]) < preference_rank(out.combinations[b]);
+        });
+        std::optional<std::uint16_t> refused_on;
+        for (const auto i : order) {
+            auto& c = out.combinations[i];
+            if (!c.result.ok()) {
+                continue;
+            }
+            if (refused_on) {
+                c.password_refused_on = refused_on;
+                continue;
+            }
+            std::vector<probe_request> one;
+            one.push_back(request_at(c.combo, true));
+            auto results = run_all(io, one, services);
+            c.result = std::move(results.front());
+            c.tried_auth = true;
+            const auto& v = c.result.outcome;
+            const auto cause =
+                v.cause == probe_errc::smtp_restrictions_redirect ? v.underlying_cause : v.cause;
+            // A refused password, or a server already counting failed logins: one more try
+            // elsewhere would only bring the lockout closer.
+            if (cause == probe_errc::bad_credentials || cause == probe_errc::auth_throttled) {
+                refused_on = c.combo.port;
+            }
+        }
+    }
+
+    out.advice = recommend(out.combinations);
+    if (planned_size && out.advice.chosen) {
+        const auto& chosen = out.combinations[*out.advice.chosen].result;
+        if (auto w = message_size_warning(*planned_size, announced_size(chosen))) {
+            out.warnings.push_back(std::move(*w));
+        }
+    }
+    // --send-to: one real message, only through the combination recommended above, and only
+    // after it passed with the same credentials.
+    if (send_to && out.advice.chosen) {
+        std::vector<probe_request> one;
+        one.push_back(request_at(out.combinations[*out.advice.chosen].combo, true));
+        one.back().send_to = send_to;
+        out.sent_to = std::move(send_to);
+        auto results = run_all(io, one, services);
+        out.sent = std::move(results.front());
+    }
+    return out;
+}
+
+exit_status exit_status_of(const diagnose_outcome& d) {
+    if (!d.advice.chosen || (d.sent && !d.sent->ok())) {
+        return exit_status::failure;
+    }
+    const auto& chosen = d.combinations[*d.advice.chosen].result;
+    const bool warned = !d.warnings.empty() || !chosen.warnings.empty() || d.advice.redirect;
+    return warned ? exit_status::warning : exit_status::ok;
+}
+
+}  // namespace smtp_probe
