@@ -17,11 +17,11 @@
 #include "probe/commands/diagnose/diagnose.hpp"
 #include "probe/commands/diagnose/diagnose_report.hpp"
 #include "probe/commands/explain/explain_run.hpp"
-#include "probe/i18n/i18n.hpp"
-#include "probe/runtime/local_names.hpp"
 #include "probe/commands/php_mail/php_mail_run.hpp"
+#include "probe/i18n/i18n.hpp"
 #include "probe/report/report_json.hpp"
 #include "probe/report/report_text.hpp"
+#include "probe/runtime/local_names.hpp"
 #include "probe/runtime/run_as.hpp"
 
 namespace smtp_probe {

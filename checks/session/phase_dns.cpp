@@ -1,4 +1,5 @@
-// dns: the addresses of the host asked for, through the system-like resolver (net/transport/resolver.hpp).
+// dns: the addresses of the host asked for, through the system-like resolver
+// (net/transport/resolver.hpp).
 #include <fmt/format.h>
 #include <boost/asio/this_coro.hpp>
 #include <string>

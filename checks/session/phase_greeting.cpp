@@ -9,8 +9,8 @@
 #include <variant>
 
 #include "checks/greeting_rules.hpp"
-#include "checks/session/phases.hpp"
 #include "checks/port_mode.hpp"
+#include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
 #include "net/io_error.hpp"
 #include "net/transport/smtp_stream.hpp"

@@ -1,6 +1,6 @@
 // The phases of one probe, one file each (checks/phase_*.cpp). Each records its own evidence in
-// the session and returns false when the probe cannot go on. Internal to sp_checks_session; the order
-// they run in is decided by checks/session/pipeline.cpp.
+// the session and returns false when the probe cannot go on. Internal to sp_checks_session; the
+// order they run in is decided by checks/session/pipeline.cpp.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

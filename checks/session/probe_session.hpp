@@ -17,8 +17,8 @@
 
 #include "checks/classify.hpp"
 #include "checks/evidence.hpp"
-#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
+#include "checks/session/pipeline.hpp"
 #include "net/capabilities.hpp"
 #include "net/secret_scrub.hpp"
 

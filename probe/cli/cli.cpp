@@ -311,7 +311,8 @@ std::optional<std::string> mailbox_problem(std::string_view option, std::string_
            "part), after it a host name or [address]";
 }
 
-/// --as-user's value; the account itself is looked up when the command starts (probe/runtime/run_as.hpp).
+/// --as-user's value; the account itself is looked up when the command starts
+/// (probe/runtime/run_as.hpp).
 std::optional<std::string> as_user_problem(std::string_view user) {
     const bool odd = std::any_of(user.begin(), user.end(), [](char c) {
         const auto u = static_cast<unsigned char>(c);

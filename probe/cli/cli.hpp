@@ -56,8 +56,9 @@ struct php_mail_command {
     output_options output;                          ///< fmt and lang are used
 };
 
-/// `smtp-probe diagnose HOST`: every usual port and mode (probe/commands/diagnose/diagnose.hpp). The request
-/// carries host, credentials, envelope, TLS, DNS and timeouts; its port and security are unused.
+/// `smtp-probe diagnose HOST`: every usual port and mode (probe/commands/diagnose/diagnose.hpp).
+/// The request carries host, credentials, envelope, TLS, DNS and timeouts; its port and security
+/// are unused.
 struct diagnose_command {
     probe_request request;
     output_options output;

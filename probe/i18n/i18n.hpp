@@ -134,8 +134,9 @@ enum class ui_string {
 
 [[nodiscard]] std::string_view ui_text(ui_string s, language lang);
 
-/// The sentences of the php-mail report (probe/commands/php_mail/php_mail.hpp). Their values (paths, modes, exit
-/// codes, program output) are passed separately: templates use {0}, {1}, ... in order.
+/// The sentences of the php-mail report (probe/commands/php_mail/php_mail.hpp). Their values
+/// (paths, modes, exit codes, program output) are passed separately: templates use {0}, {1}, ... in
+/// order.
 enum class php_mail_text {
     none,                   ///< no sentence
     verbatim,               ///< {0}: a value or program output, shown as it is

@@ -16,8 +16,8 @@
 #include "checks/errors.hpp"
 #include "checks/evidence.hpp"
 #include "checks/phase.hpp"
-#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
+#include "checks/session/pipeline.hpp"
 #include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 

@@ -21,8 +21,8 @@
 #include "checks/errors.hpp"
 #include "checks/evidence.hpp"
 #include "checks/phase.hpp"
-#include "checks/session/pipeline.hpp"
 #include "checks/request.hpp"
+#include "checks/session/pipeline.hpp"
 #include "net/reply_parser.hpp"
 #include "probe/i18n/i18n.hpp"
 #include "probe/report/report_json.hpp"
@@ -43,9 +43,9 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-/// What the pipeline keeps of server text (checks/session/pipeline.cpp max_detail_bytes is 300, plus
-/// a prefix such as "too_many_lines: "); anything near this is bounded, a reply echoed whole is
-/// not.
+/// What the pipeline keeps of server text (checks/session/pipeline.cpp max_detail_bytes is 300,
+/// plus a prefix such as "too_many_lines: "); anything near this is bounded, a reply echoed whole
+/// is not.
 constexpr std::size_t max_kept_text = 400;
 
 /// What a hostile server must never achieve: a probe that outlives its deadline, or evidence that
@@ -550,8 +550,8 @@ TEST_CASE("TLS closed without close_notify (a truncation attack or a sloppy serv
 // greeting, and after each reply, the server waits for the client's next command. A reply that
 // arrives before the command it would answer was sent was not asked for, and every later reply
 // would be read as the answer to the wrong command. The probe checks that nothing is buffered
-// when it is about to send a command (checks/session/pipeline.cpp, exchange(); the STARTTLS 220 has its
-// own check), and that nothing follows a reply it has just read: junk that comes with a reply
+// when it is about to send a command (checks/session/pipeline.cpp, exchange(); the STARTTLS 220 has
+// its own check), and that nothing follows a reply it has just read: junk that comes with a reply
 // fails that reply's phase (the greeting, EHLO, AUTH...), junk that comes later fails the phase
 // of the next command. Either way the verdict is protocol_violation.
 TEST_CASE("a reply before any command, in the greeting's segment: protocol_violation") {

@@ -1,6 +1,6 @@
-// The log-line matcher of `explain` (probe/commands/explain/explain.hpp): explain_text() on one pasted line,
-// explain_log() on an excerpt, and the `smtp-probe check` command suggested from what a line
-// reveals, which must stay safe to paste into a shell whatever the line held.
+// The log-line matcher of `explain` (probe/commands/explain/explain.hpp): explain_text() on one
+// pasted line, explain_log() on an excerpt, and the `smtp-probe check` command suggested from what
+// a line reveals, which must stay safe to paste into a shell whatever the line held.
 #include <cstddef>
 #include <cstdint>
 #include <string>

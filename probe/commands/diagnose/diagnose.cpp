@@ -15,8 +15,8 @@
 #include "checks/credential_scrubber.hpp"
 #include "checks/dns_budget.hpp"
 #include "checks/session/pipeline.hpp"
-#include "net/transport/resolver.hpp"
 #include "net/sanitize.hpp"
+#include "net/transport/resolver.hpp"
 #include "net/transport/tls_client.hpp"
 
 namespace smtp_probe {

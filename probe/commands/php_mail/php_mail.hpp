@@ -1,6 +1,7 @@
 // `smtp-probe php-mail`, the pure half: reading PHP's settings (php -i output, php.ini), splitting
 // sendmail_path, naming the MTA behind it, and the verdict from facts the run layer collected
-// (probe/commands/php_mail/php_mail_run.hpp). Category: instantiate_mail ("Could not instantiate mail function").
+// (probe/commands/php_mail/php_mail_run.hpp). Category: instantiate_mail ("Could not instantiate
+// mail function").
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -18,8 +19,8 @@ namespace smtp_probe {
 /// PHP's compiled-in default when php.ini does not set sendmail_path.
 inline constexpr std::string_view php_default_sendmail_path = "/usr/sbin/sendmail -t -i";
 
-/// One sentence of the report: a catalogue key (probe/i18n/i18n.hpp) and its values, so that the text
-/// report says it in the reader's language while paths and program output stay as they are.
+/// One sentence of the report: a catalogue key (probe/i18n/i18n.hpp) and its values, so that the
+/// text report says it in the reader's language while paths and program output stay as they are.
 struct php_mail_note {
     php_mail_text key = php_mail_text::none;
     std::vector<std::string> values;
