@@ -4,11 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_future.hpp>
 #include <memory>
 #include <utility>
 
@@ -127,28 +123,6 @@ asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& reques
         results.push_back(std::move(each));
     }
     co_return results;
-}
-
-std::vector<probe_result> run_check_all_addresses(const probe_request& request,
-                                                  std::shared_ptr<spdlog::logger> log) {
-    tls_client_options tls_options{request.ca_file, request.ca_path};
-    auto tls = make_tls_client_context(tls_options);
-    if (!tls.context) {
-        throw setup_error(tls.error);
-    }
-    if (!log) {
-        log = spdlog::default_logger();
-    }
-    asio::io_context io;
-    probe_services services{tls.context.get(), std::move(log), nullptr};
-    auto future = asio::co_spawn(io, run_probe(request, services), asio::use_future);
-    io.run();
-    return future.get();
-}
-
-probe_result run_check(const probe_request& request, std::shared_ptr<spdlog::logger> log) {
-    auto results = run_check_all_addresses(request, std::move(log));
-    return std::move(results.front());
 }
 
 }  // namespace smtp_probe

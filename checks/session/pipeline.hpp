@@ -34,7 +34,7 @@ struct probe_services {
     std::shared_ptr<const secret_scrubber> scrubber;
 };
 
-/// Thrown by the blocking helpers when the probe cannot run at all (trust store unreadable).
+/// Thrown when the probe cannot run at all (the trust store is unreadable).
 class setup_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -45,11 +45,5 @@ public:
 /// result per address (the DNS phase shared).
 [[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
     const probe_request& request, probe_services services);
-
-/// Blocking conveniences with their own io_context (tests, simple callers).
-[[nodiscard]] probe_result run_check(const probe_request& request,
-                                     std::shared_ptr<spdlog::logger> log);
-[[nodiscard]] std::vector<probe_result> run_check_all_addresses(
-    const probe_request& request, std::shared_ptr<spdlog::logger> log);
 
 }  // namespace smtp_probe

@@ -20,6 +20,7 @@
 #include "checks/session/pipeline.hpp"
 #include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/run_blocking.hpp"
 
 using namespace std::chrono_literals;
 using namespace smtp_probe;
@@ -132,7 +133,7 @@ TEST_CASE("the fake DNS server on its own thread answers the test name") {
     request.dns_server = dns.server();
     request.family = address_family::ipv4;
     captured_log log;
-    const auto r = run_check(request, log.logger);
+    const auto r = probe_once(request, log.logger);
     INFO(describe(r));
     CHECK(status_of(r, phase::dns) == "pass");
     CHECK(resolved(r) == both);
@@ -146,7 +147,7 @@ TEST_CASE("first address refused, second answers: ok with warning some_addresses
     auto request = make_request(two_addresses, smtp.port());
     request.dns_server = dns.server();
     captured_log log;
-    const auto r = run_check(request, log.logger);
+    const auto r = probe_once(request, log.logger);
     INFO(describe(r));
     REQUIRE(resolved(r) == both);
     const auto* dns_rec = r.find(phase::dns);
@@ -193,7 +194,7 @@ TEST_CASE("all_addresses: one result per address, one tcp_refused and one ok") {
     request.dns_server = dns.server();
     request.all_addresses = true;
     captured_log log;
-    const auto results = run_check_all_addresses(request, log.logger);
+    const auto results = probe_all(request, log.logger);
     REQUIRE(results.size() == 2);
     std::set<std::string> seen;
     for (const auto& r : results) {
@@ -253,7 +254,7 @@ TEST_CASE("the whole-probe deadline cuts a long reply timeout: deadline_exceeded
     request.deadline = 1s;
     captured_log log;
     const auto started = clock_type::now();
-    const auto r = run_check(request, log.logger);
+    const auto r = probe_once(request, log.logger);
     const auto wall_clock = clock_type::now() - started;
     INFO(describe(r));
     CHECK(category_id(r.outcome.category) == category);
@@ -299,7 +300,7 @@ TEST_CASE("--all-addresses: every address within the one deadline of the whole p
     request.deadline = 1200ms;
     captured_log log;
     const auto started = clock_type::now();
-    const auto results = run_check_all_addresses(request, log.logger);
+    const auto results = probe_all(request, log.logger);
     const auto wall_clock = clock_type::now() - started;
     REQUIRE(results.size() == 3);
     for (const auto& r : results) {
@@ -333,7 +334,7 @@ TEST_CASE("--dns-timeout bounds the lookup, and the report names it") {
     request.deadline = 20s;
     captured_log log;
     const auto started = clock_type::now();
-    const auto r = run_check(request, log.logger);
+    const auto r = probe_once(request, log.logger);
     const auto took = clock_type::now() - started;
     INFO(describe(r));
     CHECK(r.outcome.cause == std::optional<probe_errc>(probe_errc::dns_timeout));
@@ -350,7 +351,7 @@ TEST_CASE("a deadline shorter than --dns-timeout cuts the lookup: deadline_excee
     request.deadline = 500ms;
     captured_log log;
     const auto started = clock_type::now();
-    const auto r = run_check(request, log.logger);
+    const auto r = probe_once(request, log.logger);
     const auto took = clock_type::now() - started;
     INFO(describe(r));
     CHECK(r.outcome.cause == std::optional<probe_errc>(probe_errc::deadline_exceeded));

@@ -10,6 +10,7 @@
 #include "checks/errors.hpp"
 #include "checks/session/pipeline.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/run_blocking.hpp"
 
 using namespace std::chrono_literals;
 using namespace smtp_probe;
@@ -64,7 +65,7 @@ TEST_CASE("--send-to: the message goes to that address and the queue id is repor
                                              "250 2.0.0 Ok: queued as 4XyZ1k2LmNz8\r\n"));
     auto request = plain_request(server.port());
     request.send_to = "admin@example.net";
-    const auto r = run_check(request, nullptr);
+    const auto r = probe_once(request, nullptr);
     CAPTURE(cause_text(r));
     CHECK(r.ok());
     const auto* data = r.find(phase::data);
@@ -82,7 +83,7 @@ TEST_CASE("without --send-to no DATA is ever sent") {
     fake_smtp_server server(server_answering("354 go\r\n", "250 queued\r\n"));
     auto request = plain_request(server.port());
     request.rcpt = "admin@example.net";
-    const auto r = run_check(request, nullptr);
+    const auto r = probe_once(request, nullptr);
     CHECK(r.ok());
     CHECK(r.find(phase::data) == nullptr);
     CHECK_FALSE(has_line(received(server), "DATA"));
@@ -112,7 +113,7 @@ TEST_CASE("refusals at DATA name their cause") {
         fake_smtp_server server(server_answering(c.data_reply, c.final_reply));
         auto request = plain_request(server.port());
         request.send_to = "admin@example.net";
-        const auto r = run_check(request, nullptr);
+        const auto r = probe_once(request, nullptr);
         CHECK(category_id(r.outcome.category) == c.category);
         CHECK(cause_text(r) == c.cause);
         REQUIRE(r.outcome.failed_phase.has_value());

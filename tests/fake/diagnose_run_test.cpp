@@ -8,6 +8,7 @@
 
 #include "checks/errors.hpp"
 #include "probe/commands/diagnose/diagnose.hpp"
+#include "tests/fake/diagnose_blocking.hpp"
 #include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"
@@ -58,7 +59,7 @@ TEST_CASE("--deadline bounds the whole diagnosis, not each combination") {
     base.password = secret("s3cret");
     base.skip_rcpt = true;
 
-    const auto d = run_diagnose(base, {first.port(), second.port()}, std::nullopt, nullptr);
+    const auto d = diagnose_blocking(base, {first.port(), second.port()}, std::nullopt, nullptr);
     const auto& a = on_port(d, first.port());
     const auto& b = on_port(d, second.port());
     // Both passed stage one; the login on the first ran into the deadline at AUTH.
@@ -84,7 +85,7 @@ TEST_CASE("diagnose: the lookup ends by --deadline too, and says so") {
     base.dns_server = dns.server();
     base.timeouts.dns = 10s;
     const auto started = std::chrono::steady_clock::now();
-    const auto d = run_diagnose(base, {}, std::nullopt, nullptr);
+    const auto d = diagnose_blocking(base, {}, std::nullopt, nullptr);
     const auto took = std::chrono::steady_clock::now() - started;
     REQUIRE(d.dns_failure.has_value());
     CHECK(d.dns_failure->outcome.cause == std::optional<probe_errc>(probe_errc::deadline_exceeded));

@@ -29,6 +29,7 @@
 #include "probe/report/report_text.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"
+#include "tests/fake/run_blocking.hpp"
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
@@ -91,7 +92,7 @@ struct timed_run {
 timed_run probe(const probe_request& request) {
     captured_log log;
     const auto started = clock_type::now();
-    auto result = run_check(request, log.logger);
+    auto result = probe_once(request, log.logger);
     const auto wall_clock = clock_type::now() - started;
     return {std::move(result), wall_clock, log.text()};
 }

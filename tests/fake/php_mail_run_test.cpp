@@ -2,6 +2,8 @@
 // missing, non-executable and scripted programs; run_process() limits; the real `php -i` when PHP
 // is installed.
 #include "probe/commands/php_mail/php_mail_run.hpp"
+#include "probe/commands/command_line.hpp"
+#include "probe/commands/php_mail/php_mail_command.hpp"
 #include "tests/unit/temp_dir.hpp"
 
 #include <doctest/doctest.h>
@@ -274,29 +276,31 @@ TEST_CASE("php-mail command line") {
     };
     auto r = parse({"php-mail", "--php-ini", "/etc/php.ini", "--php", "/usr/bin/php82", "--format",
                     "JSON", "--lang", "zh"});
-    REQUIRE(std::holds_alternative<php_mail_command>(r));
-    const auto& cmd = std::get<php_mail_command>(r);
+    REQUIRE(holds_command<php_mail_command>(r));
+    const auto& cmd = options_in<php_mail_command>(r);
     CHECK(cmd.php_ini == std::optional<std::string>("/etc/php.ini"));
     CHECK(cmd.php_binary == "/usr/bin/php82");
     CHECK(cmd.output.fmt == output_options::format::json);
     CHECK(cmd.output.lang == "zh");
 
     r = parse({"php-mail", "--send-to", "admin@example.com", "--from", "billing@example.com"});
-    REQUIRE(std::holds_alternative<php_mail_command>(r));
-    CHECK(std::get<php_mail_command>(r).send_to == std::optional<std::string>("admin@example.com"));
-    CHECK(std::get<php_mail_command>(r).from == std::optional<std::string>("billing@example.com"));
+    REQUIRE(holds_command<php_mail_command>(r));
+    CHECK(options_in<php_mail_command>(r).send_to ==
+          std::optional<std::string>("admin@example.com"));
+    CHECK(options_in<php_mail_command>(r).from ==
+          std::optional<std::string>("billing@example.com"));
 
     r = parse({"php-mail"});
-    REQUIRE(std::holds_alternative<php_mail_command>(r));
-    CHECK_FALSE(std::get<php_mail_command>(r).send_to.has_value());
-    CHECK(std::get<php_mail_command>(r).php_binary == "php");
-    CHECK_FALSE(std::get<php_mail_command>(r).php_ini.has_value());
-    CHECK(std::get<php_mail_command>(r).output.lang == "en");
-    CHECK_FALSE(std::get<php_mail_command>(r).as_user.has_value());
+    REQUIRE(holds_command<php_mail_command>(r));
+    CHECK_FALSE(options_in<php_mail_command>(r).send_to.has_value());
+    CHECK(options_in<php_mail_command>(r).php_binary == "php");
+    CHECK_FALSE(options_in<php_mail_command>(r).php_ini.has_value());
+    CHECK(options_in<php_mail_command>(r).output.lang == "en");
+    CHECK_FALSE(options_in<php_mail_command>(r).as_user.has_value());
 
     r = parse({"php-mail", "--as-user", "whmcsuser"});
-    REQUIRE(std::holds_alternative<php_mail_command>(r));
-    CHECK(std::get<php_mail_command>(r).as_user == std::optional<std::string>("whmcsuser"));
+    REQUIRE(holds_command<php_mail_command>(r));
+    CHECK(options_in<php_mail_command>(r).as_user == std::optional<std::string>("whmcsuser"));
 
     struct row {
         std::vector<const char*> args;

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <string>
 
+#include "probe/commands/command_line.hpp"
+#include "probe/commands/php_mail/php_mail_command.hpp"
 #include "probe/commands/php_mail/php_mail_run.hpp"
 #include "tests/unit/temp_dir.hpp"
 
@@ -56,8 +58,8 @@ run_output run(const php_mail_command& cmd) {
     return r;
 }
 
-php_mail_command command(const fs::path& ini, const std::string& to, bool json,
-                         const char* php = no_php) {
+php_mail_command send_command(const fs::path& ini, const std::string& to, bool json,
+                              const char* php = no_php) {
     php_mail_command cmd;
     cmd.php_binary = php;
     cmd.php_ini = ini.string();
@@ -117,7 +119,7 @@ TEST_CASE("the message PHP would write on sendmail's stdin") {
 TEST_CASE("no PHP: sendmail_path gets the message on stdin and exits 0: sent") {
     temp_dir dir;
     const auto ini = ini_for(dir, fake_sendmail(dir));
-    auto cmd = command(ini, "admin@example.com", false);
+    auto cmd = send_command(ini, "admin@example.com", false);
     cmd.from = "billing@example.com";
     const auto r = run(cmd);
     CHECK(r.code == 0);
@@ -135,7 +137,7 @@ TEST_CASE("no PHP: sendmail_path gets the message on stdin and exits 0: sent") {
                    "✓ PHP mail() works: the sendmail program accepted the test message to "
                    "admin@example.com"));
 
-    const auto j = run(command(ini, "admin@example.com", true));
+    const auto j = run(send_command(ini, "admin@example.com", true));
     CHECK(j.code == 0);
     const auto doc = boost::json::parse(j.out).as_object();
     const auto& send = doc.at("send").as_object();
@@ -154,7 +156,7 @@ TEST_CASE("no PHP: sendmail exits 75 with a complaint: sendmail_failed, with the
     const auto ini = ini_for(
         dir,
         fake_sendmail(dir, "echo 'sendmail: cannot connect to queue: try later' >&2\nexit 75\n"));
-    const auto r = run(command(ini, "admin@example.com", false));
+    const auto r = run(send_command(ini, "admin@example.com", false));
     CHECK(r.code == 2);
     CHECK(contains(r.out, "✗ send"));
     CHECK(contains(r.out,
@@ -162,7 +164,7 @@ TEST_CASE("no PHP: sendmail exits 75 with a complaint: sendmail_failed, with the
                    "queue: try later"));
     CHECK(contains(r.out, "[sendmail_failed]"));
 
-    const auto j = run(command(ini, "admin@example.com", true));
+    const auto j = run(send_command(ini, "admin@example.com", true));
     CHECK(j.code == 2);
     const auto doc = boost::json::parse(j.out).as_object();
     CHECK(doc.at("cause").as_string() == "sendmail_failed");
@@ -175,7 +177,7 @@ TEST_CASE("no PHP: sendmail exits 75 with a complaint: sendmail_failed, with the
                    "exit 75: sendmail: cannot connect to queue: try later"));
 
     SUBCASE("zh: the report is Chinese throughout; values stay as they are") {
-        auto cmd = command(ini, "admin@example.com", false);
+        auto cmd = send_command(ini, "admin@example.com", false);
         cmd.output.lang = "zh";
         const auto zh = run(cmd);
         CHECK(zh.code == 2);
@@ -198,7 +200,7 @@ TEST_CASE("no PHP: sendmail exits 75 with a complaint: sendmail_failed, with the
 TEST_CASE("a sendmail that hangs is killed at the timeout and reported so") {
     temp_dir dir;
     const auto ini = ini_for(dir, fake_sendmail(dir, "sleep 30\n"));
-    auto cmd = command(ini, "admin@example.com", true);
+    auto cmd = send_command(ini, "admin@example.com", true);
     cmd.send_timeout = milliseconds{300};
     const auto started = std::chrono::steady_clock::now();
     const auto r = run(cmd);
@@ -217,7 +219,7 @@ TEST_CASE("a check failed: nothing is sent, and the report says why") {
     temp_dir dir;
     const auto prog = fake_sendmail(dir);
     ::chmod(prog.c_str(), 0644);
-    const auto r = run(command(ini_for(dir, prog), "admin@example.com", true));
+    const auto r = run(send_command(ini_for(dir, prog), "admin@example.com", true));
     CHECK(r.code == 2);
     CHECK_FALSE(dir.exists("saved.eml"));
     const auto doc = boost::json::parse(r.out).as_object();
@@ -240,13 +242,13 @@ TEST_CASE("an odd but accepted address never reaches a shell") {
     env.getenv = [](const char*) -> const char* { return nullptr; };
     std::vector<const char*> args{"smtp-probe", "php-mail", "--send-to", odd.c_str()};
     const auto parsed = parse_command_line(static_cast<int>(args.size()), args.data(), env);
-    REQUIRE(std::holds_alternative<php_mail_command>(parsed));
+    REQUIRE(holds_command<php_mail_command>(parsed));
     // "$(...)" is not: '(' and ')' are no atext.
     std::vector<const char*> refused{"smtp-probe", "php-mail", "--send-to", "$(id)@x.test"};
     CHECK(std::holds_alternative<cli_error>(
         parse_command_line(static_cast<int>(refused.size()), refused.data(), env)));
 
-    const auto r = run(command(ini, odd, false));
+    const auto r = run(send_command(ini, odd, false));
     CHECK(r.code == 0);
     CHECK(dir.read("saved.eml").rfind("To: " + odd + "\n", 0) == 0);
     CHECK(dir.read("args") == "-t\n-i\n");  // the address is not on the command line
@@ -254,7 +256,7 @@ TEST_CASE("an odd but accepted address never reaches a shell") {
 
     if (php_installed()) {
         fs::remove(dir.path / "saved.eml");
-        const auto p = run(command(ini, odd, false, "php"));
+        const auto p = run(send_command(ini, odd, false, "php"));
         CHECK(p.code == 0);
         CHECK(dir.read("saved.eml").rfind("To: " + odd, 0) == 0);
         CHECK_FALSE(dir.exists("pwned"));
@@ -270,7 +272,7 @@ TEST_CASE("the real PHP calls mail() (skipped without PHP)") {
     const auto prog = fake_sendmail(dir);
 
     SUBCASE("mail() delivers to the fake sendmail") {
-        auto cmd = command(ini_for(dir, prog), "admin@example.com", true, "php");
+        auto cmd = send_command(ini_for(dir, prog), "admin@example.com", true, "php");
         cmd.from = "billing@example.com";
         const auto r = run(cmd);
         CHECK(r.code == 0);
@@ -288,8 +290,9 @@ TEST_CASE("the real PHP calls mail() (skipped without PHP)") {
         CHECK(contains(saved, "This message was sent by smtp-probe php-mail"));
     }
     SUBCASE("disable_functions = mail: not sent, the cause names it") {
-        const auto r = run(command(ini_for(dir, prog, "[PHP]\ndisable_functions = exec,mail\n"),
-                                   "admin@example.com", true, "php"));
+        const auto r =
+            run(send_command(ini_for(dir, prog, "[PHP]\ndisable_functions = exec,mail\n"),
+                             "admin@example.com", true, "php"));
         CHECK(r.code == 2);
         CHECK_FALSE(dir.exists("saved.eml"));
         const auto doc = boost::json::parse(r.out).as_object();

@@ -21,6 +21,7 @@
 #include "checks/session/pipeline.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"
+#include "tests/fake/run_blocking.hpp"
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
@@ -111,7 +112,7 @@ TEST_CASE("greeting 421 or 554 instead of 220: connect_host / server_refused_ses
     CAPTURE(greeting);
     fake_smtp_server server(script().send(greeting).close());
     captured_log log;
-    const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "server_refused_session", phase::greeting, up_to_tcp);
     const auto* rec = r.find(phase::greeting);
     REQUIRE(rec->reply.has_value());
@@ -121,7 +122,7 @@ TEST_CASE("greeting 421 or 554 instead of 220: connect_host / server_refused_ses
 TEST_CASE("silence and no TLS on a port other than 25: connect_host / greeting_timeout") {
     fake_smtp_server server(script().silent_until_close());
     captured_log log;
-    const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "greeting_timeout", phase::greeting, up_to_tcp);
     INFO(describe(server));
     CHECK(server.wait_finished(1, 3s));  // the server has seen everything
@@ -153,7 +154,7 @@ TEST_CASE("silence in plaintext, TLS on a second connection: connect_host / port
     auto req = make_request(server.port(), mode);
     req.ca_file = pki.ca_file();
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "connect_host", "port_mode_mismatch", phase::greeting, up_to_tcp);
     CHECK(server.wait_finished(2, 3s));  // the server has seen everything
     const auto records = server.connections();
@@ -167,7 +168,7 @@ TEST_CASE("an SSH banner: connect_host / not_smtp") {
     fake_smtp_server server(
         script().send("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n").silent_until_close());
     captured_log log;
-    const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "not_smtp", phase::greeting, up_to_tcp);
 }
 
@@ -180,7 +181,7 @@ TEST_CASE("STARTTLS required but not advertised: connect_host / starttls_unavail
     captured_log log;
     auto req = make_request(server.port(), security_mode::starttls);
     add_credentials(req);
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "connect_host", "starttls_unavailable", phase::starttls,
                   {phase::dns, phase::tcp, phase::greeting, phase::ehlo});
     const auto lines = lines_of(server);
@@ -200,7 +201,7 @@ TEST_CASE("STARTTLS answered 454: connect_host / starttls_unavailable") {
     captured_log log;
     auto req = make_request(server.port(), security_mode::starttls);
     add_credentials(req);
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "connect_host", "starttls_unavailable", phase::starttls,
                   {phase::dns, phase::tcp, phase::greeting, phase::ehlo});
     REQUIRE(r.find(phase::starttls)->reply.has_value());
@@ -214,7 +215,7 @@ TEST_CASE("implicit TLS against a plaintext server: connect_host / port_mode_mis
     auto req = make_request(server.port(), security_mode::tls);
     req.ca_file = pki.ca_file();
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "connect_host", "port_mode_mismatch", phase::tls, up_to_tcp);
     CHECK(server.wait_finished(1, 3s));  // the server has seen everything
     const auto records = server.connections();
@@ -234,7 +235,7 @@ TEST_CASE("AUTH answered 535 5.7.8: auth_failed / bad_credentials") {
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "auth_failed", "bad_credentials", phase::auth,
                   {phase::dns, phase::tcp, phase::greeting, phase::ehlo, phase::starttls,
                    phase::tls, phase::certificate});
@@ -285,7 +286,7 @@ TEST_CASE("MAIL FROM and RCPT TO refusals") {
         req.ca_file = pki.ca_file();
         add_credentials(req);
         captured_log log;
-        const auto r = run_check(req, log.logger);
+        const auto r = probe_once(req, log.logger);
         if (row.mail_reply != nullptr) {
             check_failure(r, row.category, row.cause, phase::mail_from, up_to_auth);
             CHECK_FALSE(any_line_starts_with(lines_of(server), "RCPT"));
@@ -303,7 +304,7 @@ TEST_CASE("no reply after EHLO: connect_host / reply_timeout") {
         script().send("220 fake.test ESMTP\r\n").expect("EHLO").silent_until_close());
     captured_log log;
     const auto started = std::chrono::steady_clock::now();
-    const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "reply_timeout", phase::ehlo,
                   {phase::dns, phase::tcp, phase::greeting});
     // Bounded by the reply timeout (2 s), not by the server.
@@ -314,7 +315,7 @@ TEST_CASE("the server closes in the middle of the EHLO reply: connect_host / con
     fake_smtp_server server(
         script().send("220 fake.test ESMTP\r\n").expect("EHLO").send("250-first\r\n").close());
     captured_log log;
-    const auto r = run_check(make_request(server.port(), security_mode::starttls), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "connection_lost", phase::ehlo,
                   {phase::dns, phase::tcp, phase::greeting});
 }
@@ -339,7 +340,7 @@ TEST_CASE("bytes after the STARTTLS 220: connect_host / protocol_violation, no T
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(r, "connect_host", "protocol_violation", phase::starttls,
                   {phase::dns, phase::tcp, phase::greeting, phase::ehlo});
     INFO(describe(r));
@@ -377,7 +378,7 @@ TEST_CASE("happy path over STARTTLS with AUTH PLAIN, MAIL, RCPT, RSET, QUIT") {
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     CHECK(cause_of(r) == "(none)");
@@ -449,7 +450,7 @@ TEST_CASE("happy path over implicit TLS") {
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     CHECK(cause_of(r) == "(none)");
@@ -494,7 +495,7 @@ TEST_CASE("certificate failures: smtp_connect_failed") {
         req.ca_file = pki.ca_file();
         add_credentials(req);
         captured_log log;
-        const auto r = run_check(req, log.logger);
+        const auto r = probe_once(req, log.logger);
         check_failure(
             r, "smtp_connect_failed", row.cause, phase::certificate,
             {phase::dns, phase::tcp, phase::greeting, phase::ehlo, phase::starttls, phase::tls});
@@ -539,7 +540,7 @@ TEST_CASE("an expired trust anchor: smtp_connect_failed / cert_expired") {
     auto req = make_request(server.port(), security_mode::starttls);
     req.ca_file = pki.ca_file();
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     check_failure(
         r, "smtp_connect_failed", "cert_expired", phase::certificate,
         {phase::dns, phase::tcp, phase::greeting, phase::ehlo, phase::starttls, phase::tls});
@@ -561,7 +562,7 @@ TEST_CASE("the matching name is the 300th subjectAltName: ok, as OpenSSL's own c
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     const auto* rec = r.find(phase::certificate);
@@ -579,7 +580,7 @@ TEST_CASE("an intermediate that expires in 3 days: ok with warning cert_expiring
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     CHECK(has_warning(r, warning_kind::cert_expiring));
@@ -597,7 +598,7 @@ TEST_CASE("a certificate that expires in 3 days: ok with warning cert_expiring")
     req.ca_file = pki.ca_file();
     add_credentials(req);
     captured_log log;
-    const auto r = run_check(req, log.logger);
+    const auto r = probe_once(req, log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     CHECK(has_warning(r, warning_kind::cert_expiring));
@@ -618,7 +619,7 @@ TEST_CASE("EHLO rejected, HELO accepted: the session passes with used_helo") {
                                 .send("250 fake.test\r\n")
                                 .respond("250 2.0.0 Ok\r\n"));
     captured_log log;
-    const auto r = run_check(make_request(server.port(), security_mode::none), log.logger);
+    const auto r = probe_once(make_request(server.port(), security_mode::none), log.logger);
     INFO(describe(r));
     CHECK(category_of(r) == "ok");
     CHECK(status_of(r, phase::ehlo) == "pass");
@@ -631,7 +632,7 @@ TEST_CASE("EHLO rejected, HELO accepted: the session passes with used_helo") {
 TEST_CASE("a closed port: connect_host / tcp_refused") {
     captured_log log;
     const auto r =
-        run_check(make_request(fake::closed_port(), security_mode::starttls), log.logger);
+        probe_once(make_request(fake::closed_port(), security_mode::starttls), log.logger);
     check_failure(r, "connect_host", "tcp_refused", phase::tcp, {phase::dns});
     REQUIRE(r.find(phase::tcp)->sys_errno.has_value());
     CHECK(*r.find(phase::tcp)->sys_errno == ECONNREFUSED);

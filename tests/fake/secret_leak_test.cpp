@@ -28,13 +28,16 @@
 #include "net/base64.hpp"
 #include "net/sasl.hpp"
 #include "net/secret_scrub.hpp"
-#include "probe/cli/cli.hpp"
+#include "probe/commands/check/check_command.hpp"
+#include "probe/commands/command_line.hpp"
 #include "probe/commands/diagnose/diagnose.hpp"
 #include "probe/commands/diagnose/diagnose_report.hpp"
 #include "probe/i18n/i18n.hpp"
 #include "probe/report/report_json.hpp"
 #include "probe/report/report_text.hpp"
+#include "tests/fake/diagnose_blocking.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/fake/run_blocking.hpp"
 #include "tests/fake/test_certs.hpp"
 
 using namespace std::chrono_literals;
@@ -317,7 +320,7 @@ TEST_CASE("no output carries the password or the token") {
                     request.oauth_token = secret(the_token);
                 }
                 captured_log log;
-                const auto r = run_check(request, log.logger);
+                const auto r = probe_once(request, log.logger);
 
                 // The auth phase ran, with this mechanism, and ended as the server said.
                 const auto* auth = r.find(phase::auth);
@@ -509,7 +512,7 @@ TEST_CASE("a secret the server sends back reaches no output") {
                     request.oauth_token = secret(the_token);
                 }
                 captured_log log;
-                const auto r = run_check(request, log.logger);
+                const auto r = probe_once(request, log.logger);
                 REQUIRE(server.wait_finished(1, 5s));
                 CHECK(server.errors().empty());
 
@@ -551,7 +554,7 @@ TEST_CASE("diagnose: a server that sends the password back, even to a connection
     base.skip_rcpt = true;
     base.password = secret(the_password);
     captured_log log;
-    const auto d = run_diagnose(base, {server.port()}, std::nullopt, log.logger);
+    const auto d = diagnose_blocking(base, {server.port()}, std::nullopt, log.logger);
     bool reached = false;
     std::vector<needle> outputs;
     for (const auto& combo : d.combinations) {
@@ -617,7 +620,7 @@ std::string shown_by(const cli_result& r) {
         return h->text;
     }
     std::string notices;
-    for (const auto& n : std::get<check_command>(r).notices) {
+    for (const auto& n : options_in<check_command>(r).notices) {
         notices += n + "\n";
     }
     return notices;
@@ -632,8 +635,8 @@ TEST_CASE("command line: a password from the environment never shows in an error
     {
         // Positive control: valid otherwise, the variable is read.
         const auto r = parse(base, env);
-        REQUIRE(std::holds_alternative<check_command>(r));
-        CHECK(std::get<check_command>(r).request.password.reveal() == the_password);
+        REQUIRE(holds_command<check_command>(r));
+        CHECK(options_in<check_command>(r).request.password.reveal() == the_password);
         CHECK(shown_by(r).find(the_password) == std::string::npos);
     }
     const std::vector<std::vector<std::string>> mistakes = {

@@ -12,8 +12,10 @@
 #include <variant>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
 #include "probe/cli/duration_parse.hpp"
+#include "probe/commands/check/check_command.hpp"
+#include "probe/commands/command_line.hpp"
+#include "probe/commands/explain/explain_command.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {
@@ -71,9 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     env.stdin_is_terminal = size % 2 == 1;
 
     const auto result = parse_command_line(static_cast<int>(argv.size()), argv.data(), env);
-    if (const auto* cmd = std::get_if<check_command>(&result)) {
+    if (const auto* cmd = options_of<check_command>(result)) {
         check_accepted(*cmd);
-    } else if (const auto* explain = std::get_if<explain_command>(&result)) {
+    } else if (const auto* explain = options_of<explain_command>(result)) {
         SP_FUZZ_CHECK(explain->output.lang == "zh" || explain->output.lang == "en");
     } else if (const auto* help = std::get_if<cli_help>(&result)) {
         SP_FUZZ_CHECK(!help->text.empty());

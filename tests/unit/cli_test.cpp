@@ -13,7 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
+#include "probe/commands/check/check_command.hpp"
+#include "probe/commands/command_line.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::fake_env;
@@ -41,12 +42,12 @@ check_command command_of(cli_result r) {
     if (auto* e = std::get_if<cli_error>(&r)) {
         FAIL("unexpected error: " << e->message);
     }
-    REQUIRE(std::holds_alternative<check_command>(r));
-    return std::move(std::get<check_command>(r));
+    REQUIRE(options_of<check_command>(r) != nullptr);
+    return std::move(options_in<check_command>(r));
 }
 
 std::string error_of(const cli_result& r) {
-    if (std::holds_alternative<check_command>(r)) {
+    if (std::holds_alternative<std::unique_ptr<command>>(r)) {
         FAIL("expected an error, got a command");
     }
     REQUIRE(std::holds_alternative<cli_error>(r));

@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
+#include "probe/commands/check/check_command.hpp"
+#include "probe/commands/command_line.hpp"
 #include "probe/commands/diagnose/diagnose.hpp"
+#include "probe/commands/diagnose/diagnose_command.hpp"
 #include "probe/commands/diagnose/diagnose_report.hpp"
 
 using namespace smtp_probe;
@@ -78,7 +80,7 @@ TEST_CASE("diagnose reads check's options plus --ports and --message-size") {
         {"diagnose", "mail.example.com", "--user", "billing@example.com", "--password-env", "PW",
          "--ports", "2525,8025", "--message-size", "12MB", "--lang", "zh", "--format", "json"},
         fake_env({{"PW", "s3cret"}}));
-    const auto* d = std::get_if<diagnose_command>(&r);
+    const auto* d = options_of<diagnose_command>(r);
     REQUIRE_MESSAGE(d != nullptr, error_of(r));
     CHECK(d->request.host == "mail.example.com");
     CHECK(d->request.user == std::optional<std::string>("billing@example.com"));
@@ -92,7 +94,7 @@ TEST_CASE("diagnose reads check's options plus --ports and --message-size") {
 
 TEST_CASE("diagnose takes --dns-timeout") {
     const auto r = run({"diagnose", "mail.example.com", "--dns-timeout", "2s"});
-    const auto* d = std::get_if<diagnose_command>(&r);
+    const auto* d = options_of<diagnose_command>(r);
     REQUIRE_MESSAGE(d != nullptr, error_of(r));
     CHECK(d->request.timeouts.dns == std::chrono::milliseconds(2000));
 }
@@ -109,7 +111,7 @@ TEST_CASE("diagnose refuses the choice of one port or mode") {
     // check keeps its own behaviour: --ports is not one of its options.
     CHECK(error_of(run({"check", "mail.example.com", "--ports", "25"})).find("unknown option") ==
           0);
-    CHECK(std::holds_alternative<check_command>(run({"check", "mail.example.com"})));
+    CHECK(holds_command<check_command>(run({"check", "mail.example.com"})));
 }
 
 TEST_CASE("the combinations: the usual four, then extra ports in their default modes") {
@@ -191,12 +193,12 @@ TEST_CASE("a redirect is said plainly with the WHM path; nothing working exits 2
 
 TEST_CASE("--as-user is read for check and diagnose, and refused when it is no user name") {
     const auto d = run({"diagnose", "mail.example.com", "--as-user", "whmcsuser"});
-    REQUIRE_MESSAGE(std::holds_alternative<diagnose_command>(d), error_of(d));
-    CHECK(std::get<diagnose_command>(d).as_user == std::optional<std::string>("whmcsuser"));
+    REQUIRE_MESSAGE(holds_command<diagnose_command>(d), error_of(d));
+    CHECK(options_in<diagnose_command>(d).as_user == std::optional<std::string>("whmcsuser"));
     const auto c = run({"check", "mail.example.com", "--as-user", "1001"});
-    REQUIRE_MESSAGE(std::holds_alternative<check_command>(c), error_of(c));
-    CHECK(std::get<check_command>(c).as_user == std::optional<std::string>("1001"));
-    CHECK_FALSE(std::get<check_command>(run({"check", "mail.example.com"})).as_user.has_value());
+    REQUIRE_MESSAGE(holds_command<check_command>(c), error_of(c));
+    CHECK(options_in<check_command>(c).as_user == std::optional<std::string>("1001"));
+    CHECK_FALSE(options_in<check_command>(run({"check", "mail.example.com"})).as_user.has_value());
     for (const char* bad : {"", "two words", "tab\there", "bell\x07"}) {
         CAPTURE(bad);
         CHECK(error_of(run({"check", "mail.example.com", "--as-user", bad})).find("--as-user") ==

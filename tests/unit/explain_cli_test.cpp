@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
+#include "probe/commands/check/check_command.hpp"
+#include "probe/commands/command_line.hpp"
+#include "probe/commands/explain/explain_command.hpp"
 #include "probe/commands/explain/explain_run.hpp"
 
 using namespace smtp_probe;
@@ -33,8 +35,8 @@ explain_command explain_of(const cli_result& r) {
     if (const auto* e = std::get_if<cli_error>(&r)) {
         FAIL("unexpected error: " << e->message);
     }
-    REQUIRE(std::holds_alternative<explain_command>(r));
-    return std::get<explain_command>(r);
+    REQUIRE(holds_command<explain_command>(r));
+    return options_in<explain_command>(r);
 }
 
 std::string error_of(const cli_result& r) {
@@ -123,8 +125,8 @@ TEST_CASE("explain: bad arguments are errors (exit 3)") {
 
 TEST_CASE("explain: check is parsed as before, and the commands are named") {
     const auto r = parse({"check", "mail.example.com", "--port", "465"});
-    REQUIRE(std::holds_alternative<check_command>(r));
-    CHECK(std::get<check_command>(r).request.port == 465);
+    REQUIRE(holds_command<check_command>(r));
+    CHECK(options_in<check_command>(r).request.port == 465);
     CHECK(contains(error_of(parse({"frobnicate"})), "explain"));
     const auto help = parse({"explain", "--help"});
     REQUIRE(std::holds_alternative<cli_help>(help));

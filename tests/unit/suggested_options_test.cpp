@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
+#include "probe/commands/command_line.hpp"
 #include "probe/i18n/i18n.hpp"
 #include "tests/unit/cli_test_env.hpp"
 

@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/use_future.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <future>
+#include <exception>
 #include <numeric>
 
 #include "checks/classify.hpp"
@@ -17,7 +18,7 @@
 #include "checks/session/pipeline.hpp"
 #include "net/sanitize.hpp"
 #include "net/transport/resolver.hpp"
-#include "net/transport/tls_client.hpp"
+#include "probe/runtime/runtime.hpp"
 
 namespace smtp_probe {
 namespace asio = boost::asio;
@@ -77,21 +78,32 @@ probe_result dns_failure_result(const probe_request& base, const boost::system::
     return r;
 }
 
-std::vector<probe_result> run_all(asio::io_context& io, const std::vector<probe_request>& requests,
-                                  const probe_services& services) {
-    std::vector<std::future<std::vector<probe_result>>> futures;
-    futures.reserve(requests.size());
+/// The probes of `requests` at once (they must outlive the coroutine); their first results in
+/// the order of the requests.
+asio::awaitable<std::vector<probe_result>> run_all(const std::vector<probe_request>& requests,
+                                                   const probe_services& services) {
+    auto ex = co_await asio::this_coro::executor;
+    using probe_op =
+        decltype(asio::co_spawn(ex, run_probe(requests.front(), services), asio::deferred));
+    std::vector<probe_op> ops;
+    ops.reserve(requests.size());
     for (const auto& request : requests) {
-        futures.push_back(asio::co_spawn(io, run_probe(request, services), asio::use_future));
+        ops.push_back(asio::co_spawn(ex, run_probe(request, services), asio::deferred));
     }
-    io.restart();
-    io.run();
+    auto [completion_order, errors, results] =
+        co_await asio::experimental::make_parallel_group(std::move(ops))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    for (const auto& error : errors) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+    }
     std::vector<probe_result> out;
-    for (auto& f : futures) {
-        auto results = f.get();
-        out.push_back(std::move(results.front()));
+    out.reserve(results.size());
+    for (auto& each : results) {
+        out.push_back(std::move(each.front()));
     }
-    return out;
+    co_return out;
 }
 
 bool has_credentials(const probe_request& r) {
@@ -114,18 +126,12 @@ std::vector<port_mode> diagnose_combinations(const std::vector<std::uint16_t>& e
     return out;
 }
 
-diagnose_outcome run_diagnose(const probe_request& base,
-                              const std::vector<std::uint16_t>& extra_ports,
-                              std::optional<std::uint64_t> planned_size,
-                              std::shared_ptr<spdlog::logger> log,
-                              std::optional<std::string> send_to) {
-    auto tls = make_tls_client_context(tls_client_options{base.ca_file, base.ca_path});
-    if (!tls.context) {
-        throw setup_error(tls.error);
-    }
-    if (!log) {
-        log = spdlog::default_logger();
-    }
+asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
+                                               std::vector<std::uint16_t> extra_ports,
+                                               std::optional<std::uint64_t> planned_size,
+                                               std::optional<std::string> send_to) {
+    auto services = rt.services_for(base);
+    services.scrubber = std::make_shared<const secret_scrubber>(credential_scrubber(base));
     diagnose_outcome out;
     out.planned_size = planned_size;
     // --deadline bounds the whole diagnosis, not each probe: each probe gets what is left (at
@@ -138,9 +144,6 @@ diagnose_outcome run_diagnose(const probe_request& base,
         r.deadline = std::max(std::chrono::milliseconds{1}, base.deadline - spent);
         return r;
     };
-    asio::io_context io;
-    const probe_services services{
-        tls.context.get(), log, std::make_shared<const secret_scrubber>(credential_scrubber(base))};
 
     // One lookup for all: a name that does not resolve is one finding, not one per port.
     // Bounded by the deadline like every later step (before, only --dns-timeout bounded it).
@@ -149,13 +152,11 @@ diagnose_outcome run_diagnose(const probe_request& base,
     options.family = base.family;
     options.timeout = budget.timeout;
     options.dns_server = base.dns_server;
-    auto lookup =
-        asio::co_spawn(io, resolve_host(io.get_executor(), base.host, options), asio::use_future);
-    io.run();
-    const auto resolved = lookup.get();
+    auto ex = co_await asio::this_coro::executor;
+    const auto resolved = co_await resolve_host(ex, base.host, options);
     if (resolved.error) {
         out.dns_failure = dns_failure_result(base, resolved.error, budget);
-        return out;
+        co_return out;
     }
 
     // Stage one: every combination at once, without credentials.
@@ -165,7 +166,7 @@ diagnose_outcome run_diagnose(const probe_request& base,
     for (const auto& pm : combos) {
         first.push_back(request_at(pm, false));
     }
-    auto first_results = run_all(io, first, services);
+    auto first_results = co_await run_all(first, services);
     for (std::size_t i = 0; i < combos.size(); ++i) {
         combination_result c;
         c.combo = combos[i];
@@ -193,7 +194,7 @@ diagnose_outcome run_diagnose(const probe_request& base,
             }
             std::vector<probe_request> one;
             one.push_back(request_at(c.combo, true));
-            auto results = run_all(io, one, services);
+            auto results = co_await run_all(one, services);
             c.result = std::move(results.front());
             c.tried_auth = true;
             const auto& v = c.result.outcome;
@@ -221,10 +222,10 @@ diagnose_outcome run_diagnose(const probe_request& base,
         one.push_back(request_at(out.combinations[*out.advice.chosen].combo, true));
         one.back().send_to = send_to;
         out.sent_to = std::move(send_to);
-        auto results = run_all(io, one, services);
+        auto results = co_await run_all(one, services);
         out.sent = std::move(results.front());
     }
-    return out;
+    co_return out;
 }
 
 exit_status exit_status_of(const diagnose_outcome& d) {

@@ -2,6 +2,7 @@
 // them at once, then AUTH one combination at a time, and a recommendation in WHMCS's terms.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -13,11 +14,9 @@
 #include "checks/request.hpp"
 #include "probe/report/run_identity.hpp"
 
-namespace spdlog {
-class logger;
-}
-
 namespace smtp_probe {
+
+class runtime;
 
 /// 25 and 26 (auto), 465 (tls), 587 (starttls), then each extra port with its default mode by
 /// port (default_security), without repeats.
@@ -39,13 +38,12 @@ struct diagnose_outcome {
     std::optional<run_identity> ran_as;
 };
 
-/// Runs the diagnosis. base carries the host, credentials, envelope, TLS, DNS and timeouts; its
+/// The diagnosis on rt. base carries the host, credentials, envelope, TLS, DNS and timeouts; its
 /// port and security are ignored. Throws setup_error when the trust store cannot be read.
-[[nodiscard]] diagnose_outcome run_diagnose(const probe_request& base,
-                                            const std::vector<std::uint16_t>& extra_ports,
-                                            std::optional<std::uint64_t> planned_size,
-                                            std::shared_ptr<spdlog::logger> log,
-                                            std::optional<std::string> send_to = std::nullopt);
+/// The arguments are copied into the coroutine frame.
+[[nodiscard]] boost::asio::awaitable<diagnose_outcome> run_diagnose(
+    runtime& rt, probe_request base, std::vector<std::uint16_t> extra_ports,
+    std::optional<std::uint64_t> planned_size, std::optional<std::string> send_to = std::nullopt);
 
 /// 0 a combination works, 1 it works with warnings, 2 none works.
 [[nodiscard]] exit_status exit_status_of(const diagnose_outcome& d);

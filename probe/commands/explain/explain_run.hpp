@@ -3,7 +3,7 @@
 
 #include <iosfwd>
 
-#include "probe/cli/cli.hpp"
+#include "probe/commands/explain/explain_command.hpp"
 
 namespace smtp_probe {
 

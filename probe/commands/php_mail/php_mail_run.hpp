@@ -11,8 +11,8 @@
 #include <variant>
 #include <vector>
 
-#include "probe/cli/cli.hpp"
 #include "probe/commands/php_mail/php_mail.hpp"
+#include "probe/commands/php_mail/php_mail_command.hpp"
 
 namespace smtp_probe {
 
