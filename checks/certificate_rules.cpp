@@ -1,12 +1,14 @@
 #include "checks/certificate_rules.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <openssl/x509_vfy.h>
 
 #include <array>
 #include <cctype>
 #include <limits>
+
+#include "net/ascii.hpp"
+#include "net/ip_literal.hpp"
 
 namespace smtp_probe {
 namespace {
@@ -35,11 +37,7 @@ std::string lower_dns_name(std::string_view s) {
     if (!s.empty() && s.back() == '.') {
         s.remove_suffix(1);
     }
-    std::string out(s);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
+    return ascii_lowered(s);
 }
 
 bool has_empty_label(std::string_view name) {
@@ -51,31 +49,18 @@ bool has_empty_label(std::string_view name) {
 
 // An IP address in binary form (4 or 16 bytes), for comparing textual forms such as "::1" and
 // "0:0:0:0:0:0:0:1".
-struct ip_bytes {
-    int family = 0;
-    std::array<unsigned char, 16> bytes{};
-    bool operator==(const ip_bytes&) const = default;
-};
-
-std::optional<ip_bytes> parse_ip(std::string_view text) {
+/// An IP address as it is compared with a certificate's iPAddress entries: both families'
+/// values compare unequal, and an IPv4-mapped IPv6 address is not its IPv4 address.
+std::optional<boost::asio::ip::address> parse_ip(std::string_view text) {
     if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
         text = text.substr(1, text.size() - 2);
     }
-    if (auto zone = text.find('%'); zone != std::string_view::npos) {
-        text = text.substr(0, zone);  // a scope id names a local interface, not the server
+    text = without_zone(text);
+    if (auto v4 = parse_ipv4(text)) {
+        return boost::asio::ip::address(*v4);
     }
-    if (text.empty() || text.size() > 64) {
-        return std::nullopt;
-    }
-    const std::string z(text);  // inet_pton wants a NUL-terminated string
-    ip_bytes ip;
-    if (inet_pton(AF_INET, z.c_str(), ip.bytes.data()) == 1) {
-        ip.family = AF_INET;
-        return ip;
-    }
-    if (inet_pton(AF_INET6, z.c_str(), ip.bytes.data()) == 1) {
-        ip.family = AF_INET6;
-        return ip;
+    if (auto v6 = parse_ipv6(text)) {
+        return boost::asio::ip::address(*v6);
     }
     return std::nullopt;
 }

@@ -4,8 +4,6 @@
 #include "net/io_error.hpp"
 
 #include <ares.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -19,6 +17,7 @@
 
 #include "checks/greeting_rules.hpp"
 #include "net/dns_error.hpp"
+#include "net/ip_literal.hpp"
 #include "net/reply_parser.hpp"
 
 namespace smtp_probe {
@@ -519,18 +518,15 @@ std::string_view without_port(std::string_view peer) {
 /// 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104, and the unspecified 0.0.0.0 and :: (which Linux
 /// connects to this machine).
 bool loopback_literal(std::string_view host) {
-    std::string literal(host.substr(0, std::min(host.find('%'), host.size())));
-    in_addr v4{};
-    if (inet_pton(AF_INET, literal.c_str(), &v4) == 1) {
-        const auto* b = reinterpret_cast<const unsigned char*>(&v4.s_addr);
-        return b[0] == 127 || v4.s_addr == 0;
+    const auto literal = without_zone(host);
+    if (const auto v4 = parse_ipv4(literal)) {
+        return v4->to_bytes()[0] == 127 || v4->is_unspecified();
     }
-    in6_addr v6{};
-    if (inet_pton(AF_INET6, literal.c_str(), &v6) == 1) {
-        if (IN6_IS_ADDR_LOOPBACK(&v6) || IN6_IS_ADDR_UNSPECIFIED(&v6)) {
+    if (const auto v6 = parse_ipv6(literal)) {
+        if (v6->is_loopback() || v6->is_unspecified()) {
             return true;
         }
-        return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+        return v6->is_v4_mapped() && v6->to_bytes()[12] == 127;
     }
     return false;
 }

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "net/ascii.hpp"
+
 namespace smtp_probe {
 namespace {
 
 bool icontains(std::string_view hay, std::string_view needle) {
     return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-               return std::toupper(static_cast<unsigned char>(a)) ==
-                      std::toupper(static_cast<unsigned char>(b));
+               return ascii_lower(a) == ascii_lower(b);
            }) != hay.end();
 }
 

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "net/ascii.hpp"
+
 namespace smtp_probe {
 namespace {
 
@@ -29,14 +31,6 @@ std::optional<std::string> token_at(std::string_view text, std::size_t from) {
         return std::nullopt;
     }
     return std::string(text.substr(from, end - from));
-}
-
-std::string lowered(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 }  // namespace
@@ -93,7 +87,7 @@ std::string build_test_message(const test_message_fields& f) {
 
 std::optional<std::string> queue_id_from(const smtp_reply& reply) {
     const std::string text = reply.text();
-    const std::string lower = lowered(text);
+    const std::string lower = ascii_lowered(text);
     // Postfix and most MTAs: "queued as ID"; Exim: "id=ID"; Microsoft: "<ID@host> [...]"
     for (const std::string_view marker : {"queued as", "id="}) {
         if (const auto at = lower.find(marker); at != std::string::npos) {

@@ -1,5 +1,8 @@
 #include "net/ip_literal.hpp"
 
+#include <arpa/inet.h>
+
+#include <array>
 #include <charconv>
 #include <string>
 
@@ -35,7 +38,38 @@ std::optional<std::uint16_t> parse_port(std::string_view text) {
     return static_cast<std::uint16_t>(value);
 }
 
+/// inet_pton reads a C string: a NUL would hide whatever follows it, and a bound keeps the copy
+/// small.
+bool pton(int family, std::string_view text, void* out) {
+    if (text.empty() || text.size() > max_literal_length ||
+        text.find('\0') != std::string_view::npos) {
+        return false;
+    }
+    const std::string z(text);
+    return ::inet_pton(family, z.c_str(), out) == 1;
+}
+
 }  // namespace
+
+std::optional<boost::asio::ip::address_v4> parse_ipv4(std::string_view text) {
+    boost::asio::ip::address_v4::bytes_type bytes{};
+    if (!pton(AF_INET, text, bytes.data())) {
+        return std::nullopt;
+    }
+    return boost::asio::ip::address_v4(bytes);
+}
+
+std::optional<boost::asio::ip::address_v6> parse_ipv6(std::string_view text) {
+    boost::asio::ip::address_v6::bytes_type bytes{};
+    if (!pton(AF_INET6, text, bytes.data())) {
+        return std::nullopt;
+    }
+    return boost::asio::ip::address_v6(bytes);
+}
+
+std::string_view without_zone(std::string_view text) {
+    return text.substr(0, text.find('%'));
+}
 
 std::optional<boost::asio::ip::address> parse_ip_literal(std::string_view text) {
     if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {

@@ -8,6 +8,18 @@
 
 namespace smtp_probe {
 
+/// One IPv4 address in the four-part dotted form ("192.0.2.1"; not "127.1" nor "0x7f.1"), as
+/// inet_pton reads it. The only IPv4 parser of the project: every caller agrees on what a
+/// literal is.
+[[nodiscard]] std::optional<boost::asio::ip::address_v4> parse_ipv4(std::string_view text);
+
+/// One IPv6 address without brackets and without a zone ("2001:db8::1", "::ffff:192.0.2.1").
+[[nodiscard]] std::optional<boost::asio::ip::address_v6> parse_ipv6(std::string_view text);
+
+/// `text` without an IPv6 zone suffix ("fe80::1%eth0" gives "fe80::1"): a zone names an
+/// interface of this machine, not the server.
+[[nodiscard]] std::string_view without_zone(std::string_view text);
+
 /// "192.0.2.1", "2001:db8::1", "[2001:db8::1]" or "[192.0.2.1]"; nullopt for anything else
 /// (names, "127.1", empty brackets). Brackets are accepted because users copy RFC 5321
 /// section 4.1.3 address literals and URL hosts.

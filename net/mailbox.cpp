@@ -1,8 +1,8 @@
 #include "net/mailbox.hpp"
 
-#include <arpa/inet.h>
-
 #include <string>
+
+#include "net/ip_literal.hpp"
 
 namespace smtp_probe {
 namespace {
@@ -97,14 +97,11 @@ bool is_address_literal(std::string_view d) {
         return false;
     }
     d = d.substr(1, d.size() - 2);
-    unsigned char buffer[16];
     constexpr std::string_view v6_tag = "IPv6:";
     if (d.size() > v6_tag.size() && d.substr(0, v6_tag.size()) == v6_tag) {
-        const std::string text(d.substr(v6_tag.size()));
-        return ::inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+        return parse_ipv6(d.substr(v6_tag.size())).has_value();
     }
-    const std::string text(d);
-    return ::inet_pton(AF_INET, text.c_str(), buffer) == 1;
+    return parse_ipv4(d).has_value();
 }
 
 }  // namespace

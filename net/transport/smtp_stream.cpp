@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 
 #include "net/io_error.hpp"
+#include "net/ip_literal.hpp"
 
 namespace smtp_probe {
 
@@ -20,10 +21,9 @@ namespace {
 
 constexpr std::size_t first_bytes_kept = 256;
 
+// RFC 6066 section 3: a literal IPv4 or IPv6 address is not permitted in SNI.
 bool is_ip_literal(std::string_view host) {
-    error_code ec;
-    (void)asio::ip::make_address(std::string(host), ec);
-    return !ec;
+    return parse_ipv4(host) || parse_ipv6(without_zone(host));
 }
 
 }  // namespace

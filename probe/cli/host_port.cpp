@@ -1,9 +1,7 @@
 #include "probe/cli/host_port.hpp"
 
+#include "net/ip_literal.hpp"
 #include "probe/report/quote_value.hpp"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 
 #include <algorithm>
 #include <cctype>
@@ -165,13 +163,7 @@ bool is_host_name(std::string_view name) {
 }
 
 bool is_ipv4_literal(std::string_view text) {
-    // inet_pton() reads a C string: a NUL would hide whatever follows it.
-    if (text.size() > 15 || text.find('\0') != std::string_view::npos) {
-        return false;
-    }
-    const std::string copy(text);
-    in_addr out{};
-    return ::inet_pton(AF_INET, copy.c_str(), &out) == 1;
+    return parse_ipv4(text).has_value();
 }
 
 bool is_ipv6_literal(std::string_view text) {
@@ -186,13 +178,7 @@ bool is_ipv6_literal(std::string_view text) {
         }
         address = text.substr(0, percent);
     }
-    if (address.empty() || address.size() > max_address ||
-        address.find('\0') != std::string_view::npos) {
-        return false;
-    }
-    const std::string copy(address);
-    in6_addr out{};
-    return ::inet_pton(AF_INET6, copy.c_str(), &out) == 1;
+    return address.size() <= max_address && parse_ipv6(address).has_value();
 }
 
 std::variant<host_port, std::string> parse_host_port(std::string_view text) {

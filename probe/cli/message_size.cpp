@@ -4,20 +4,13 @@
 #include <cctype>
 #include <utility>
 
+#include "net/ascii.hpp"
 #include "probe/report/quote_value.hpp"
 
 namespace smtp_probe {
 namespace {
 
 constexpr std::uint64_t max_size = std::uint64_t{1} << 40;
-
-std::string lower(std::string_view text) {
-    std::string out;
-    for (const char c : text) {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 std::string problem(std::string_view text) {
     return "--message-size: " + quote_value(text) +
@@ -65,7 +58,7 @@ std::variant<std::uint64_t, std::string> parse_message_size(std::string_view tex
     for (auto d = fraction_digits; d < 6; ++d) {
         fraction *= 10;
     }
-    const auto unit = lower(text.substr(i));
+    const auto unit = ascii_lowered(text.substr(i));
     static constexpr std::array<std::pair<std::string_view, std::uint64_t>, 8> units{{
         {"", 1},
         {"b", 1},

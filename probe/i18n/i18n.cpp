@@ -3,18 +3,11 @@
 #include <cctype>
 #include <string>
 
+#include "net/ascii.hpp"
 #include "probe/i18n/messages.hpp"
 
 namespace smtp_probe {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 /// "zh", "zh_CN", "zh-Hans", "zh.UTF-8": the language part before any separator.
 std::string_view language_part(std::string_view s) {
@@ -26,14 +19,14 @@ std::string_view language_part(std::string_view s) {
 language language_from_env(const char* lc_all, const char* lc_messages, const char* lang) {
     for (const char* v : {lc_all, lc_messages, lang}) {
         if (v != nullptr && *v != '\0') {
-            return lower(language_part(v)) == "zh" ? language::zh : language::en;
+            return ascii_lowered(language_part(v)) == "zh" ? language::zh : language::en;
         }
     }
     return language::en;
 }
 
 std::optional<language> language_from_name(std::string_view name) {
-    const auto part = lower(language_part(name));
+    const auto part = ascii_lowered(language_part(name));
     if (part == "en") {
         return language::en;
     }

@@ -11,15 +11,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "net/ascii.hpp"
+
 namespace smtp_probe {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 void add_unique(std::vector<std::string>& names, std::string name) {
     while (!name.empty() && name.back() == '.') {
@@ -34,7 +29,7 @@ void add_unique(std::vector<std::string>& names, std::string name) {
 
 std::vector<std::string> names_from_hosts(std::string_view host_name, std::string_view hosts_text) {
     std::vector<std::string> names;
-    const auto host = lower(host_name);
+    const auto host = ascii_lowered(host_name);
     add_unique(names, host);
     if (host.empty()) {
         return names;
@@ -53,7 +48,7 @@ std::vector<std::string> names_from_hosts(std::string_view host_name, std::strin
         std::vector<std::string> aliases;
         std::string name;
         while (fields >> name) {
-            aliases.push_back(lower(name));
+            aliases.push_back(ascii_lowered(name));
         }
         const bool lists_host = std::find(aliases.begin(), aliases.end(), host) != aliases.end();
         if (!lists_host) {

@@ -87,3 +87,43 @@ TEST_CASE("parse_dns_server accepts the documented forms") {
         }
     }
 }
+
+TEST_CASE("parse_ipv4 and parse_ipv6: the one parser every caller shares") {
+    struct row {
+        std::string_view text;
+        const char* v4;  ///< what parse_ipv4 gives, or nullptr
+        const char* v6;  ///< what parse_ipv6 gives, or nullptr
+    };
+    using namespace std::string_view_literals;
+    const row rows[] = {
+        {"192.0.2.1", "192.0.2.1", nullptr},
+        {"0.0.0.0", "0.0.0.0", nullptr},
+        {"127.1", nullptr, nullptr},  // inet_aton's short forms are no literal
+        {"0x7f.0.0.1", nullptr, nullptr},
+        {"192.0.2.01", nullptr, nullptr},  // a leading zero reads as octal elsewhere: refused
+        {"192.0.2.1 ", nullptr, nullptr},
+        {"192.0.2.1\0x"sv, nullptr, nullptr},  // a NUL must not end the text early
+        {"2001:db8::1", nullptr, "2001:db8::1"},
+        {"::ffff:192.0.2.1", nullptr, "::ffff:192.0.2.1"},
+        {"fe80::1%eth0", nullptr, nullptr},  // zones: without_zone() first
+        {"[2001:db8::1]", nullptr, nullptr},
+        {"", nullptr, nullptr},
+        {"mail.example.com", nullptr, nullptr},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.text);
+        const auto v4 = smtp_probe::parse_ipv4(r.text);
+        const auto v6 = smtp_probe::parse_ipv6(r.text);
+        CHECK(v4.has_value() == (r.v4 != nullptr));
+        CHECK(v6.has_value() == (r.v6 != nullptr));
+        if (v4 && r.v4) {
+            CHECK(v4->to_string() == r.v4);
+        }
+        if (v6 && r.v6) {
+            CHECK(v6->to_string() == r.v6);
+        }
+    }
+    CHECK(smtp_probe::parse_ipv6(std::string(70, ':')) == std::nullopt);  // bounded before the copy
+    CHECK(smtp_probe::without_zone("fe80::1%eth0") == "fe80::1");
+    CHECK(smtp_probe::without_zone("192.0.2.1") == "192.0.2.1");
+}

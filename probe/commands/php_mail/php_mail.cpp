@@ -1,7 +1,5 @@
 #include "probe/commands/php_mail/php_mail.hpp"
 
-#include "net/ascii.hpp"
-
 #include <fmt/args.h>
 #include <fmt/format.h>
 
@@ -11,6 +9,7 @@
 #include <cstring>
 
 #include "checks/test_message.hpp"
+#include "net/ascii.hpp"
 #include "net/sanitize.hpp"
 
 namespace smtp_probe {
@@ -25,13 +24,6 @@ std::string_view trim(std::string_view s) {
         s.remove_suffix(1);
     }
     return s;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
 }
 
 /// Calls f(line) for every line (without the line break).
@@ -160,7 +152,7 @@ std::optional<std::string> php_ini_value(std::string_view ini_text, std::string_
             return;
         }
         if (line.front() == '[') {
-            const auto name = lower(line.substr(1, line.find(']') - 1));
+            const auto name = ascii_lowered(line.substr(1, line.find(']') - 1));
             scoped_section = name.rfind("host=", 0) == 0 || name.rfind("path=", 0) == 0;
             return;
         }
@@ -305,8 +297,8 @@ std::string_view mta_name(mta_kind k) {
 
 mta_kind identify_mta(std::string_view resolved_path, std::string_view file_head) {
     const auto slash = resolved_path.rfind('/');
-    const auto name =
-        lower(slash == std::string_view::npos ? resolved_path : resolved_path.substr(slash + 1));
+    const auto name = ascii_lowered(
+        slash == std::string_view::npos ? resolved_path : resolved_path.substr(slash + 1));
     const auto has = [&name](std::string_view part) {
         return name.find(part) != std::string::npos;
     };
