@@ -12,6 +12,7 @@
 #include "checks/whmcs_rules.hpp"
 #include "net/sanitize.hpp"
 #include "probe/i18n/detail_text.hpp"
+#include "probe/report/display_width.hpp"
 #include "probe/report/utc_time.hpp"
 
 namespace smtp_probe {
@@ -20,45 +21,6 @@ namespace {
 /// Server text on one line, safe for a terminal.
 std::string clean(std::string_view untrusted) {
     return sanitize_for_display(untrusted);
-}
-
-/// Terminal columns of UTF-8 text: East Asian wide and full-width characters take two.
-std::size_t display_width(std::string_view s) {
-    std::size_t width = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        std::size_t len = 1;
-        char32_t cp = lead;
-        if (lead >= 0xF0) {
-            len = 4;
-            cp = lead & 0x07;
-        } else if (lead >= 0xE0) {
-            len = 3;
-            cp = lead & 0x0F;
-        } else if (lead >= 0xC0) {
-            len = 2;
-            cp = lead & 0x1F;
-        }
-        for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-        }
-        const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                          (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                          (cp >= 0xFFE0 && cp <= 0xFFE6);
-        width += wide ? 2 : 1;
-        i += len;
-    }
-    return width;
-}
-
-std::string pad_right(std::string_view s, std::size_t width) {
-    std::string out(s);
-    const auto w = display_width(s);
-    if (w < width) {
-        out.append(width - w, ' ');
-    }
-    return out;
 }
 
 /// One decimal under 10 ms, whole milliseconds above.
@@ -229,7 +191,7 @@ void append_phases(std::string& out, const probe_result& result, const text_opti
     bool failed_before = false;
     for (const auto* r : shown) {
         std::string line = fmt::format("  {} {}", paint(mark_colour(r->status), mark(r->status)),
-                                       pad_right(phase_label(r->name, opt.lang), width));
+                                       pad_to_width(phase_label(r->name, opt.lang), width));
         if (r->status == phase_status::skip) {
             auto why = skip_reason_text(r->skipped, opt.lang);
             if (why.empty()) {

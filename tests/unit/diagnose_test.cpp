@@ -14,6 +14,7 @@
 #include "probe/commands/diagnose/diagnose.hpp"
 #include "probe/commands/diagnose/diagnose_command.hpp"
 #include "probe/commands/diagnose/diagnose_report.hpp"
+#include "probe/report/display_width.hpp"
 
 using namespace smtp_probe;
 using smtp_probe::testing::fake_env;
@@ -307,4 +308,42 @@ TEST_CASE("the failures list says the probe's own words in the reader's language
     // JSON keeps the English.
     CHECK(boost::json::serialize(diagnose_json("mail.example.com", d, false))
               .find("STARTTLS is not among the EHLO extensions") != std::string::npos);
+}
+
+// The table's columns are padded to terminal columns (probe/report/display_width.hpp, the rule
+// the check report uses too), in English and in Chinese, whose cells are two columns a character.
+TEST_CASE("the combinations table stays aligned in English and in Chinese") {
+    diagnose_outcome d;
+    d.combinations.push_back(
+        combo(25, security_mode::automatic,
+              failed(25, security_mode::automatic, phase::tcp, probe_errc::tcp_timeout,
+                     failure_category::connect_host)));
+    d.combinations.push_back(
+        combo(587, security_mode::starttls, passed(587, security_mode::starttls, true)));
+    d.advice = recommend(d.combinations);
+    for (const auto lang : {language::en, language::zh}) {
+        CAPTURE(language_name(lang));
+        text_options options;
+        options.lang = lang;
+        const auto text = render_diagnose_text("mail.example.com", d, options);
+        // The duration column ("0 ms") starts at the same terminal column on both rows.
+        std::vector<std::size_t> starts;
+        std::size_t from = 0;
+        while (true) {
+            const auto ms = text.find(" ms", from);
+            if (ms == std::string::npos) {
+                break;
+            }
+            const auto line_start = text.rfind('\n', ms) + 1;
+            auto number = ms;
+            while (number > line_start && text[number - 1] != ' ') {
+                --number;
+            }
+            starts.push_back(
+                display_width(std::string_view(text).substr(line_start, number - line_start)));
+            from = ms + 3;
+        }
+        REQUIRE(starts.size() == 2);
+        CHECK(starts[0] == starts[1]);
+    }
 }

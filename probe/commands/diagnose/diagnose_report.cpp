@@ -9,6 +9,7 @@
 
 #include "net/sanitize.hpp"
 #include "probe/i18n/detail_text.hpp"
+#include "probe/report/display_width.hpp"
 #include "probe/report/report_json.hpp"
 #include "probe/report/report_text.hpp"
 
@@ -19,27 +20,6 @@ namespace {
 
 std::string clean(std::string_view untrusted) {
     return sanitize_for_display(untrusted, 300);
-}
-
-/// Terminal columns: two for each CJK or full-width character (three-byte UTF-8 here).
-std::size_t width_of(std::string_view s) {
-    std::size_t width = 0;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto lead = static_cast<unsigned char>(s[i]);
-        const std::size_t len = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        width += len >= 3 ? 2 : 1;
-        i += len;
-    }
-    return width;
-}
-
-std::string pad(std::string_view s, std::size_t width) {
-    std::string out(s);
-    const auto w = width_of(s);
-    if (w < width) {
-        out.append(width - w, ' ');
-    }
-    return out;
 }
 
 std::string paint(bool on, std::string_view attribute, std::string_view text) {
@@ -219,13 +199,14 @@ std::string render_diagnose_text(const std::string& host, const diagnose_outcome
     std::vector<std::size_t> widths(columns.size(), 0);
     for (const auto& row : rows) {
         for (std::size_t i = 0; i < row.size(); ++i) {
-            widths[i] = std::max(widths[i], width_of(row[i]));
+            widths[i] = std::max(widths[i], display_width(row[i]));
         }
     }
     for (std::size_t r = 0; r < rows.size(); ++r) {
         std::string line;
         for (std::size_t i = 0; i < rows[r].size(); ++i) {
-            line += (i + 1 == rows[r].size()) ? rows[r][i] : pad(rows[r][i], widths[i] + 2);
+            line +=
+                (i + 1 == rows[r].size()) ? rows[r][i] : pad_to_width(rows[r][i], widths[i] + 2);
         }
         while (!line.empty() && line.back() == ' ') {
             line.pop_back();
