@@ -199,7 +199,7 @@ json::object to_json(const probe_result& result, bool include_transcript) {
                          {"status", status_name(r.status)},
                          {"duration_ms", ms(r.duration)},
                          {"detail", r.detail.empty() && r.status == phase_status::skip
-                                        ? json::string(skip_reason_text(r.skipped, language::en))
+                                        ? json::string(skip_reason_id(r.skipped))
                                         : clean(r.detail)},
                          {"evidence", evidence_json(r)}});
     }

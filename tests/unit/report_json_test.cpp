@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -346,4 +348,33 @@ TEST_CASE("details stay English in JSON whatever notes the records carry") {
     const auto tcp = round_trip(fx::tcp_refused(), false);
     CHECK(tcp.at("checks").as_array().at(1).at("detail").as_string() ==
           "192.0.2.10:587: Connection refused");
+}
+
+// docs/json-schema.md says details are language-neutral; a skipped phase used to carry the
+// English sentence of the text report ("after a failure"). It carries the reason's id, and the
+// schema lists every id the program can write.
+TEST_CASE("a skipped phase's detail is its reason's id, and the schema lists every id") {
+    std::ifstream schema_file(std::string(SP_DOCS_DIR) + "/json-schema.md");
+    REQUIRE(schema_file.good());
+    const std::string schema((std::istreambuf_iterator<char>(schema_file)),
+                             std::istreambuf_iterator<char>());
+    for (const auto why :
+         {skip_reason::after_failure, skip_reason::not_requested, skip_reason::not_offered,
+          skip_reason::plaintext_requested, skip_reason::implicit_tls, skip_reason::no_tls,
+          skip_reason::no_user, skip_reason::no_secret, skip_reason::no_sender,
+          skip_reason::no_recipient}) {
+        const std::string id(skip_reason_id(why));
+        CAPTURE(id);
+        auto result = fx::passing();
+        for (auto& rec : result.checks) {
+            if (rec.name == phase::rcpt) {
+                rec.status = phase_status::skip;
+                rec.skipped = why;
+                rec.detail.clear();
+            }
+        }
+        const auto doc = round_trip(result, false);
+        CHECK(check_named(doc, "rcpt").at("detail").as_string() == id);
+        CHECK(schema.find("`" + id + "`") != std::string::npos);
+    }
 }
