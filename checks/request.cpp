@@ -58,31 +58,23 @@ std::optional<auth_mechanism> mechanism_from_name(std::string_view name) {
     return std::nullopt;
 }
 
+credentials credentials::clone() const {
+    credentials c;
+    c.user = user;
+    c.password = password.clone();
+    c.oauth_token = oauth_token.clone();
+    c.forced_mechanism = forced_mechanism;
+    return c;
+}
+
 probe_request probe_request::clone() const {
+    // Every part but the credentials is plain data: copied whole, so that a field added to one
+    // is never left out.
     probe_request r;
-    r.host = host;
-    r.port = port;
-    r.security = security;
-    r.whmcs_settings = whmcs_settings;
-    r.user = user;
-    r.password = password.clone();
-    r.oauth_token = oauth_token.clone();
-    r.forced_mechanism = forced_mechanism;
-    r.from = from;
-    r.rcpt = rcpt;
-    r.skip_rcpt = skip_rcpt;
-    r.send_to = send_to;
-    r.timeouts = timeouts;
-    r.deadline = deadline;
-    r.family = family;
-    r.all_addresses = all_addresses;
-    r.ca_file = ca_file;
-    r.ca_path = ca_path;
-    r.insecure = insecure;
-    r.cert_warn_days = cert_warn_days;
-    r.helo_name = helo_name;
-    r.dns_server = dns_server;
-    r.keep_transcript = keep_transcript;
+    static_cast<target_settings&>(r) = *this;
+    static_cast<credentials&>(r) = credentials::clone();
+    static_cast<envelope&>(r) = *this;
+    static_cast<probe_policy&>(r) = *this;
     r.local_names = local_names;
     return r;
 }

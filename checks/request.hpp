@@ -34,26 +34,38 @@ struct phase_timeouts {
     std::chrono::milliseconds dns{10'000};
 };
 
-struct probe_request {
+/// Where to connect and in which mode: what differs from one target to the next.
+struct target_settings {
     std::string host;  ///< name or IP literal, without brackets
     std::uint16_t port = 587;
     security_mode security = security_mode::starttls;
     /// The mode came in WHMCS's words (--ssl-type): judge the settings as WHMCS's PHPMailer
     /// does, not as a plain SMTP client would (an IPv6 literal host is then a failure).
     bool whmcs_settings = false;
+};
 
+/// Who logs in, and how. Not copyable by accident: the secrets are copied only by clone().
+struct credentials {
     std::optional<std::string> user;
     secret password;     ///< empty unless a password source was given
     secret oauth_token;  ///< empty unless an OAuth token source was given
     std::optional<auth_mechanism> forced_mechanism;
 
+    [[nodiscard]] credentials clone() const;
+};
+
+/// What the envelope says, and whether a message is sent.
+struct envelope {
     std::optional<std::string> from;  ///< MAIL FROM; defaults to user
     std::optional<std::string> rcpt;  ///< RCPT TO; defaults to from
     bool skip_rcpt = false;
     /// Only `diagnose --send-to`: send one real, labelled test message (DATA) to this address.
     /// `check` never sets it and never sends mail.
     std::optional<std::string> send_to;
+};
 
+/// How the probe goes about it: time limits, addresses, trust, names, what it keeps.
+struct probe_policy {
     phase_timeouts timeouts;
     std::chrono::milliseconds deadline{120'000};
 
@@ -68,7 +80,12 @@ struct probe_request {
 
     std::optional<std::string> dns_server;  ///< "IP" or "IP:PORT" / "[V6]:PORT"
     bool keep_transcript = false;
+};
 
+/// One probe: a target with the credentials, envelope and policy it is probed with (a config's
+/// module gives the last three to many targets). The parts are bases, so that a request reads
+/// as one (request.host, request.user) and is built from its parts.
+struct probe_request : target_settings, credentials, envelope, probe_policy {
     /// Names that are this machine (host name, FQDN), for the redirect rule. Filled by the app.
     std::vector<std::string> local_names;
 
@@ -94,7 +111,6 @@ struct probe_request {
     }
 
     /// A full copy, secrets included (they are not copyable by accident, only on purpose).
-    /// Keep it in step with the fields above.
     [[nodiscard]] probe_request clone() const;
 };
 
