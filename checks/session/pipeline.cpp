@@ -14,7 +14,7 @@
 
 #include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
-#include "net/transport/smtp_stream.hpp"
+#include "checks/session/stream_wire.hpp"
 #include "net/transport/tls_client.hpp"
 
 namespace smtp_probe {
@@ -43,8 +43,7 @@ std::vector<phase> phase_order(security_mode mode, bool sends_message) {
 /// The session on an already resolved address list: tcp and everything after it.
 asio::awaitable<void> run_session(probe_session& s,
                                   const std::vector<asio::ip::address>& addresses) {
-    auto ex = co_await asio::this_coro::executor;
-    s.stream = std::make_unique<smtp_stream>(ex, *s.services.tls);
+    s.wire = s.make_wire();
     if (!co_await phases::connect_any(s, addresses)) {
         co_return;
     }
@@ -94,11 +93,19 @@ asio::awaitable<void> run_session(probe_session& s,
 
 asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
                                                      probe_services services) {
+    auto ex = co_await asio::this_coro::executor;
+    auto make_wire = stream_wire::factory(ex, *services.tls);
+    co_return co_await run_probe(request, std::move(services), std::move(make_wire));
+}
+
+asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
+                                                     probe_services services,
+                                                     wire_factory make_wire) {
     std::vector<probe_result> results;
     const auto started = clock_type::now();
     const auto order = phase_order(request.security, request.send_to.has_value());
     probe_result first;
-    probe_session session(request, services, first, started, order);
+    probe_session session(request, services, first, started, order, make_wire);
     auto addresses = co_await phases::dns(session);
     if (!addresses) {
         session.finish();
@@ -118,7 +125,7 @@ asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& reques
     for (std::size_t i = 0; i < addresses->size(); ++i) {
         probe_result each;
         const auto each_started = clock_type::now();
-        probe_session each_session(request, services, each, each_started, order,
+        probe_session each_session(request, services, each, each_started, order, make_wire,
                                    started + request.deadline);
         each_session.adopt_dns(dns_record);
         const std::vector<asio::ip::address> one{(*addresses)[i]};
