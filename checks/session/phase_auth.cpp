@@ -11,7 +11,6 @@
 #include "checks/session/probe_session.hpp"
 #include "net/sasl.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
@@ -36,7 +35,7 @@ asio::awaitable<reply_outcome> send_secret(probe_session& s, std::string label, 
     // An echo of this very line (the CRAM-MD5 response is no secret the request holds) is
     // scrubbed from the replies as well.
     s.scrub_also(line.reveal());
-    if (readable_credential && !s.stream->tls_active()) {
+    if (readable_credential && !s.wire->tls_active()) {
         const auto mech = *s.record(phase::auth).mechanism;
         const bool warned = std::any_of(
             s.result.warnings.begin(), s.result.warnings.end(),
@@ -161,7 +160,7 @@ asio::awaitable<bool> auth(probe_session& s) {
         co_return true;
     }
     auto& rec = s.begin(phase::auth);
-    const bool tls = s.stream->tls_active();
+    const bool tls = s.wire->tls_active();
     const auto plan = choose_mechanism(s.caps.auth_mechanisms, tls, !s.request.password.empty(),
                                        !s.request.oauth_token.empty(), s.request.forced_mechanism,
                                        s.caps.starttls);

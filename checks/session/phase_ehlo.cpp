@@ -7,7 +7,6 @@
 #include "checks/session/probe_session.hpp"
 #include "net/capabilities.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 

@@ -12,7 +12,6 @@
 #include "checks/starttls_rules.hpp"
 #include "checks/test_message.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 

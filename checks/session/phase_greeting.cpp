@@ -13,7 +13,6 @@
 #include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
 #include "net/io_error.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
@@ -25,13 +24,12 @@ namespace {
 /// A second connection that only tries a TLS handshake: it tells a port that expects
 /// implicit TLS (RFC 8314 section 3.3) from a server that is merely slow to greet.
 asio::awaitable<bool> sniff_tls(probe_session& s, milliseconds timeout) {
-    auto ex = co_await asio::this_coro::executor;
-    smtp_stream second(ex, *s.services.tls);
-    if (co_await second.connect(*s.endpoint, timeout)) {
+    const auto second = s.make_wire();
+    if (co_await second->connect(*s.endpoint, timeout)) {
         co_return false;
     }
-    const bool ok = !co_await second.handshake(s.request.host, timeout);
-    second.close();
+    const bool ok = !co_await second->start_tls(s.request.host, timeout);
+    second->close();
     co_return ok;
 }
 
@@ -46,15 +44,14 @@ asio::awaitable<bool> greeting(probe_session& s) {
     bool tls_answered = false;
     // Port 25 waits the full timeout: servers there delay the greeting on purpose and
     // penalise clients that talk first (RFC 5321 section 4.3.1: the client waits).
-    if (!s.stream->tls_active() && sniff_tls_when_greeting_is_slow(s.request.port) &&
+    if (!s.wire->tls_active() && sniff_tls_when_greeting_is_slow(s.request.port) &&
         sniff_after < full) {
         out = co_await s.read_reply(s.bounded(sniff_after));
-        if (out.error == io_errc::timeout && s.stream->bytes_received() > 0 &&
-            !s.deadline_passed()) {
+        if (out.error == io_errc::timeout && s.wire->bytes_received() > 0 && !s.deadline_passed()) {
             // Some of the greeting came: a slow server, not a TLS port. Wait out the rest
             // of the reply timeout; the parser keeps the partial line.
             out = co_await s.read_reply(s.bounded(full - sniff_after));
-        } else if (out.error == io_errc::timeout && s.stream->bytes_received() == 0 &&
+        } else if (out.error == io_errc::timeout && s.wire->bytes_received() == 0 &&
                    !s.deadline_passed()) {
             s.note(transcript_direction::info,
                    "no greeting yet; trying a TLS handshake on a second connection");
@@ -84,9 +81,9 @@ asio::awaitable<bool> greeting(probe_session& s) {
                  {std::to_string(sniff_after.count()), std::to_string(s.request.port)}}});
         co_return false;
     }
-    const auto banner = non_smtp_banner(s.stream->first_bytes());
+    const auto banner = non_smtp_banner(s.wire->first_bytes());
     if (banner && *banner != "TLS") {
-        std::string first(s.stream->first_bytes().substr(0, 120));
+        std::string first(s.wire->first_bytes().substr(0, 120));
         s.scrub(first);
         rec.error_text = shown(first);
         s.fail(rec, probe_errc::not_smtp,
@@ -100,7 +97,7 @@ asio::awaitable<bool> greeting(probe_session& s) {
             co_return false;
         }
         if (out.error == io_errc::timeout && !s.deadline_passed()) {
-            const auto received = std::to_string(s.stream->bytes_received());
+            const auto received = std::to_string(s.wire->bytes_received());
             probe_session::set_error(rec, {detail_text::greeting_bytes_received, {received}});
             s.fail(rec, probe_errc::greeting_timeout,
                    {{detail_text::greeting_timeout, {std::to_string(full.count()), received}}});
@@ -111,10 +108,10 @@ asio::awaitable<bool> greeting(probe_session& s) {
     }
     s.note_reply(out.reply);
     rec.reply = out.reply;
-    if (s.stream->buffered() > 0) {
+    if (s.wire->buffered() > 0) {
         // RFC 5321 section 4.3.1: after the greeting the server waits for the client.
         probe_session::set_error(
-            rec, {detail_text::unsolicited_after_greeting, {std::to_string(s.stream->buffered())}});
+            rec, {detail_text::unsolicited_after_greeting, {std::to_string(s.wire->buffered())}});
         s.fail(rec, probe_errc::protocol_violation, rec.error_notes);
         co_return false;
     }

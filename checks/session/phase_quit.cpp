@@ -6,7 +6,6 @@
 #include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
@@ -37,21 +36,21 @@ asio::awaitable<void> quit(probe_session& s) {
         rec.reply = out.reply;
         s.pass(rec, shown(out.reply.summary()));
     }
-    s.stream->close();
+    s.wire->close();
 }
 
 /// After a failure the session is ended politely when the connection is still usable.
 asio::awaitable<void> polite_quit(probe_session& s) {
     const auto* failed = s.failed_phase ? &s.record(*s.failed_phase) : nullptr;
-    const bool usable = failed && failed->reply && s.stream && !s.deadline_passed();
+    const bool usable = failed && failed->reply && s.wire && !s.deadline_passed();
     if (usable) {
         s.note(transcript_direction::info, "ending the session after the failure");
-        (void)co_await s.stream->write(
-            smtp_cmd::quit(), std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
+        (void)co_await s.wire->write(smtp_cmd::quit(),
+                                     std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
         (void)co_await s.read_reply(std::min(polite_quit_timeout, s.bounded(polite_quit_timeout)));
     }
-    if (s.stream) {
-        s.stream->close();
+    if (s.wire) {
+        s.wire->close();
     }
 }
 

@@ -6,14 +6,13 @@
 #include "checks/session/probe_session.hpp"
 #include "checks/starttls_rules.hpp"
 #include "net/smtp_commands.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
 namespace asio = boost::asio;
 
 asio::awaitable<bool> starttls(probe_session& s) {
-    switch (after_ehlo(s.request.security, s.caps.starttls, s.stream->tls_active())) {
+    switch (after_ehlo(s.request.security, s.caps.starttls, s.wire->tls_active())) {
         case tls_step::none:
             if (s.request.security == security_mode::none) {
                 s.skip(phase::starttls, skip_reason::plaintext_requested);
@@ -51,8 +50,8 @@ asio::awaitable<bool> starttls(probe_session& s) {
     }
     // Bytes that arrived with the 220 were sent before TLS and could be an injection
     // (CVE-2011-0411); RFC 3207 section 4.2 says to discard all pre-TLS knowledge.
-    if (s.stream->buffered() > 0) {
-        const auto bytes = std::to_string(s.stream->buffered());
+    if (s.wire->buffered() > 0) {
+        const auto bytes = std::to_string(s.wire->buffered());
         probe_session::set_error(rec, {detail_text::bytes_after_starttls_220, {bytes}});
         s.fail(rec, probe_errc::protocol_violation, {{detail_text::starttls_injection, {bytes}}});
         co_return false;

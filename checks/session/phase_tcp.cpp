@@ -1,14 +1,12 @@
 // tcp: one connection, to the first of the resolved addresses that accepts it. Every attempt is
 // kept as evidence (result.addresses).
 #include <fmt/format.h>
-#include <boost/asio/this_coro.hpp>
 #include <memory>
 #include <string>
 #include <utility>
 
 #include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe::phases {
 
@@ -42,7 +40,7 @@ asio::awaitable<bool> connect_any(probe_session& s,
         attempt.address = address.to_string();
         attempt.family = address.is_v6() ? 6 : 4;
         s.note(transcript_direction::info, "connecting to " + endpoint_text(ep));
-        const auto ec = co_await s.stream->connect(ep, s.bounded(s.request.timeouts.connect));
+        const auto ec = co_await s.wire->connect(ep, s.bounded(s.request.timeouts.connect));
         ++s.result.round_trips;
         if (!ec) {
             attempt.status = phase_status::pass;
@@ -57,9 +55,8 @@ asio::awaitable<bool> connect_any(probe_session& s,
         attempt.error_notes = {error_detail(ec, shown(ec.message()))};
         attempt.error = render_detail_en(attempt.error_notes);
         s.result.addresses.push_back(std::move(attempt));
-        s.stream->close();
-        auto ex = co_await asio::this_coro::executor;
-        s.stream = std::make_unique<smtp_stream>(ex, *s.services.tls);
+        s.wire->close();
+        s.wire = s.make_wire();
     }
     if (!connected) {
         probe_session::set_error(rec, error_detail(last_error, shown(last_error.message())));

@@ -9,8 +9,6 @@
 #include "checks/certificate_rules.hpp"
 #include "checks/session/phases.hpp"
 #include "checks/session/probe_session.hpp"
-#include "net/transport/smtp_stream.hpp"
-#include "net/transport/tls_client.hpp"
 
 namespace smtp_probe::phases {
 
@@ -18,8 +16,7 @@ namespace asio = boost::asio;
 
 asio::awaitable<bool> tls_handshake(probe_session& s) {
     auto& rec = s.begin(phase::tls);
-    const auto ec =
-        co_await s.stream->handshake(s.request.host, s.bounded(s.request.timeouts.reply));
+    const auto ec = co_await s.wire->start_tls(s.request.host, s.bounded(s.request.timeouts.reply));
     if (ec) {
         ++s.result.round_trips;
         probe_session::set_error(rec, error_detail(ec, shown(ec.message())));
@@ -32,7 +29,7 @@ asio::awaitable<bool> tls_handshake(probe_session& s) {
         s.fail(rec, cause, rec.error_notes);
         co_return false;
     }
-    rec.tls = read_tls_facts(s.stream->native_tls());
+    rec.tls = s.wire->tls();
     // A full handshake costs two round trips before TLS 1.3 and one with it (RFC 8446 2).
     s.result.round_trips += rec.tls->version == "TLSv1.3" ? 1 : 2;
     s.pass(rec, fmt::format("{} {}", rec.tls->version, rec.tls->cipher));
@@ -42,7 +39,7 @@ asio::awaitable<bool> tls_handshake(probe_session& s) {
 bool certificate(probe_session& s) {
     auto& rec = s.begin(phase::certificate);
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    auto facts = read_certificate_facts(s.stream->native_tls());
+    auto facts = s.wire->certificate();
     if (!facts) {
         s.fail(rec, probe_errc::cert_untrusted, detail_notes{{detail_text::no_certificate, {}}});
         return false;

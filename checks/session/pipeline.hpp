@@ -1,7 +1,7 @@
 // The probe pipeline: dns → tcp → greeting → ehlo → starttls/tls → certificate → auth →
-// mail_from → rcpt → quit, each phase timed and bounded, every outcome recorded as evidence.
-// It moves bytes and calls the pure rules (classify, greeting_rules, auth_choice, ...); it decides
-// nothing itself.
+// mail_from → rcpt → [data] → quit (the phase tables of checks/session/pipeline.cpp), each phase
+// timed and bounded, every outcome recorded as evidence. It moves bytes and calls the pure rules
+// (classify, greeting_rules, auth_choice, ...); it decides nothing itself.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -12,6 +12,7 @@
 
 #include "checks/evidence.hpp"
 #include "checks/request.hpp"
+#include "checks/session/wire.hpp"
 #include "net/secret_scrub.hpp"
 
 namespace boost::asio::ssl {
@@ -45,5 +46,11 @@ public:
 /// result per address (the DNS phase shared).
 [[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
     const probe_request& request, probe_services services);
+
+/// The same over the connections `make_wire` makes (the seam the dialogue tests and the
+/// dialogue fuzz target use); run_probe above passes real ones (stream_wire.hpp). DNS still
+/// runs for real: an IP literal host resolves to itself without a socket.
+[[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
+    const probe_request& request, probe_services services, wire_factory make_wire);
 
 }  // namespace smtp_probe

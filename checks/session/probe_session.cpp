@@ -9,7 +9,6 @@
 
 #include "checks/credential_scrubber.hpp"
 #include "net/sanitize.hpp"
-#include "net/transport/smtp_stream.hpp"
 
 namespace smtp_probe {
 
@@ -36,11 +35,12 @@ std::string strip_crlf(std::string_view line) {
 
 probe_session::probe_session(const probe_request& request, const probe_services& services,
                              probe_result& result, clock_type::time_point started,
-                             const std::vector<phase>& order,
+                             const std::vector<phase>& order, wire_factory make_wire,
                              std::optional<clock_type::time_point> deadline_at)
     : request(request),
       services(services),
       result(result),
+      make_wire(std::move(make_wire)),
       started_(started),
       deadline_at_(deadline_at.value_or(started + request.deadline)),
       scrubber_(credential_scrubber(request)) {
@@ -71,8 +71,8 @@ void probe_session::finish() {
                                     request.user.has_value()};
     result.whmcs_log = whmcs_log_lines(result, log_ctx);
     result.duration = clock_type::now() - started_;
-    if (stream) {
-        stream->close();
+    if (wire) {
+        wire->close();
     }
 }
 
@@ -206,7 +206,7 @@ probe_errc probe_session::cause_of(phase p, const error_code& ec) const {
 
 reply_context probe_session::context() const {
     reply_context ctx;
-    ctx.tls_active = stream && stream->tls_active();
+    ctx.tls_active = wire && wire->tls_active();
     ctx.starttls_offered = caps.starttls;
     return ctx;
 }
@@ -266,13 +266,13 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
     // Without PIPELINING (we never use it) every reply answers one command (RFC 5321
     // section 4.1.4): bytes waiting before a command is sent would pair every later reply
     // with the wrong command.
-    if (stream->buffered() > 0) {
+    if (wire->buffered() > 0) {
         out.error = make_error_code(probe_errc::protocol_violation);
         set_offending(
-            out, {detail_text::unsolicited_before_command, {std::to_string(stream->buffered())}});
+            out, {detail_text::unsolicited_before_command, {std::to_string(wire->buffered())}});
         co_return out;
     }
-    out.error = co_await stream->write(bytes, bounded(request.timeouts.reply));
+    out.error = co_await wire->write(bytes, bounded(request.timeouts.reply));
     if (out.error) {
         co_return out;
     }
@@ -280,10 +280,10 @@ asio::awaitable<reply_outcome> probe_session::exchange(std::string_view bytes, s
     ++result.round_trips;
     if (!out.error) {
         note_reply(out.reply);
-        if (!trailing_bytes_allowed && stream->buffered() > 0) {
+        if (!trailing_bytes_allowed && wire->buffered() > 0) {
             out.error = make_error_code(probe_errc::protocol_violation);
             set_offending(
-                out, {detail_text::unsolicited_after_reply, {std::to_string(stream->buffered())}});
+                out, {detail_text::unsolicited_after_reply, {std::to_string(wire->buffered())}});
         }
     }
     co_return out;
@@ -294,7 +294,7 @@ asio::awaitable<reply_outcome> probe_session::command(std::string_view line) {
 }
 
 asio::awaitable<reply_outcome> probe_session::read_reply(milliseconds timeout) {
-    auto out = co_await stream->read_reply(timeout);
+    auto out = co_await wire->read_reply(timeout);
     for (auto& line : out.reply.lines) {
         scrub(line);
     }

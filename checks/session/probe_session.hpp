@@ -19,13 +19,11 @@
 #include "checks/evidence.hpp"
 #include "checks/request.hpp"
 #include "checks/session/pipeline.hpp"
+#include "checks/session/wire.hpp"
 #include "net/capabilities.hpp"
 #include "net/secret_scrub.hpp"
 
 namespace smtp_probe {
-
-class smtp_stream;
-struct reply_outcome;
 
 using clock_type = std::chrono::steady_clock;
 
@@ -41,9 +39,10 @@ public:
     /// Fills result.target, and one record per phase of `order`. The deadline is
     /// started + request.deadline unless `deadline_at` says otherwise (the later addresses of
     /// --all-addresses share the first one's).
+    /// `make_wire` makes every connection the session opens.
     probe_session(const probe_request& request, const probe_services& services,
                   probe_result& result, clock_type::time_point started,
-                  const std::vector<phase>& order,
+                  const std::vector<phase>& order, wire_factory make_wire,
                   std::optional<clock_type::time_point> deadline_at = std::nullopt);
     probe_session(const probe_session&) = delete;
     probe_session& operator=(const probe_session&) = delete;
@@ -119,7 +118,9 @@ public:
     const probe_request& request;
     const probe_services& services;
     probe_result& result;
-    std::unique_ptr<smtp_stream> stream;
+    const wire_factory make_wire;
+    /// The connection; made by the driver, replaced by the tcp phase after a failed address.
+    std::unique_ptr<session_wire> wire;
     std::optional<boost::asio::ip::tcp::endpoint> endpoint;
     ehlo_capabilities caps;
     std::optional<phase> failed_phase;

@@ -15,19 +15,10 @@
 #include <string>
 #include <string_view>
 
+#include "net/reply_outcome.hpp"
 #include "net/reply_parser.hpp"
 
 namespace smtp_probe {
-
-/// The result of waiting for one reply. On failure `error` says why (an io_errc such as
-/// timeout or protocol_violation, or the foreign code of the socket/TLS layer) and
-/// `violation` / `offending` describe a protocol violation.
-struct reply_outcome {
-    boost::system::error_code error;
-    smtp_reply reply;
-    reply_violation violation = reply_violation::none;
-    std::string offending;
-};
 
 class smtp_stream {
 public:
