@@ -95,7 +95,7 @@ public:
 
     cli_result build(const cli_environment& env) override {
         if (auto stop = probe_options_problem(options_)) {
-            return std::visit([](auto&& v) -> cli_result { return std::move(v); }, *stop);
+            return std::visit([](auto& v) -> cli_result { return std::move(v); }, *stop);
         }
         auto built = build_probe_settings(options_, env);
         if (auto* error = std::get_if<cli_error>(&built)) {

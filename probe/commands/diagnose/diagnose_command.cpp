@@ -168,7 +168,7 @@ public:
 
     cli_result build(const cli_environment& env) override {
         if (auto stop = probe_options_problem(options_.probe)) {
-            return std::visit([](auto&& v) -> cli_result { return std::move(v); }, *stop);
+            return std::visit([](auto& v) -> cli_result { return std::move(v); }, *stop);
         }
         return build_diagnose(options_, env);
     }
