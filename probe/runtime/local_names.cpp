@@ -126,4 +126,11 @@ std::vector<std::string> local_host_names() {
     return names;
 }
 
+void add_local_names(probe_request& request) {
+    request.local_names = local_host_names();
+    if (request.helo_name.empty()) {
+        request.helo_name = helo_name_from(request.local_names);
+    }
+}
+
 }  // namespace smtp_probe

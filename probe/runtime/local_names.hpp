@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "checks/request.hpp"
+
 namespace smtp_probe {
 
 /// From a host name and the text of a hosts file: the host name plus every name on the lines
@@ -20,5 +22,9 @@ namespace smtp_probe {
 
 /// gethostname(), /etc/hosts, and this machine's non-loopback interface addresses.
 [[nodiscard]] std::vector<std::string> local_host_names();
+
+/// What every probe of this machine needs from it: request.local_names (the redirect rule), and
+/// the EHLO name from them unless --helo gave one.
+void add_local_names(probe_request& request);
 
 }  // namespace smtp_probe

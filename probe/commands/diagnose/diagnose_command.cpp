@@ -32,10 +32,7 @@ public:
             return static_cast<int>(exit_status::cannot_run);
         }
         auto& request = cmd.request;
-        request.local_names = local_host_names();
-        if (request.helo_name.empty()) {
-            request.helo_name = helo_name_from(request.local_names);
-        }
+        add_local_names(request);
         rt.set_log(make_stderr_logger(cmd.output));
         diagnose_outcome outcome;
         try {
