@@ -32,6 +32,8 @@ struct phase_timeouts {
     /// connection tries a TLS handshake to tell port_mode_mismatch from a slow server.
     std::chrono::milliseconds greeting_tls_sniff{3'000};
     std::chrono::milliseconds dns{10'000};
+
+    [[nodiscard]] bool operator==(const phase_timeouts&) const = default;
 };
 
 /// Where to connect and in which mode: what differs from one target to the next.
@@ -42,6 +44,8 @@ struct target_settings {
     /// The mode came in WHMCS's words (--ssl-type): judge the settings as WHMCS's PHPMailer
     /// does, not as a plain SMTP client would (an IPv6 literal host is then a failure).
     bool whmcs_settings = false;
+
+    [[nodiscard]] bool operator==(const target_settings&) const = default;
 };
 
 /// Who logs in, and how. Not copyable by accident: the secrets are copied only by clone().
@@ -62,6 +66,8 @@ struct envelope {
     /// Only `diagnose --send-to`: send one real, labelled test message (DATA) to this address.
     /// `check` never sets it and never sends mail.
     std::optional<std::string> send_to;
+
+    [[nodiscard]] bool operator==(const envelope&) const = default;
 };
 
 /// How the probe goes about it: time limits, addresses, trust, names, what it keeps.
@@ -80,6 +86,8 @@ struct probe_policy {
 
     std::optional<std::string> dns_server;  ///< "IP" or "IP:PORT" / "[V6]:PORT"
     bool keep_transcript = false;
+
+    [[nodiscard]] bool operator==(const probe_policy&) const = default;
 };
 
 /// One probe: a target with the credentials, envelope and policy it is probed with (a config's

@@ -15,7 +15,29 @@ namespace smtp_probe::phases {
 
 namespace asio = boost::asio;
 
-asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session& s) {
+namespace {
+
+/// The phase passes with the addresses found: up to four listed, then how many more.
+void record_found(probe_session& s, phase_record& rec,
+                  const std::vector<asio::ip::address>& addresses) {
+    for (const auto& a : addresses) {
+        rec.addresses.push_back(a.to_string());
+    }
+    std::string listed;
+    for (std::size_t i = 0; i < rec.addresses.size() && i < 4; ++i) {
+        listed += (i ? ", " : "") + rec.addresses[i];
+    }
+    detail_notes detail{as_is(std::move(listed))};
+    if (rec.addresses.size() > 4) {
+        detail.push_back({detail_text::more_items, {std::to_string(rec.addresses.size() - 4)}});
+    }
+    s.pass(rec, std::move(detail));
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(
+    probe_session& s, const std::vector<asio::ip::address>* known) {
     auto& rec = s.begin(phase::dns);
     if (is_ipv6_literal_host(s.request.host)) {
         detail_notes why{{detail_text::ipv6_literal_unusable, {shown(s.request.host)}}};
@@ -25,6 +47,10 @@ asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session
             co_return std::nullopt;
         }
         s.add_warning(warning_kind::ipv6_literal_host, std::move(why));
+    }
+    if (known != nullptr) {
+        record_found(s, rec, *known);
+        co_return *known;
     }
     // bounded() gives min(--dns-timeout, what the deadline leaves): a shorter result means the
     // deadline is the limit.
@@ -52,18 +78,7 @@ asio::awaitable<std::optional<std::vector<asio::ip::address>>> dns(probe_session
         s.fail(rec, cause, std::move(detail));
         co_return std::nullopt;
     }
-    for (const auto& a : outcome.addresses) {
-        rec.addresses.push_back(a.to_string());
-    }
-    std::string listed;
-    for (std::size_t i = 0; i < rec.addresses.size() && i < 4; ++i) {
-        listed += (i ? ", " : "") + rec.addresses[i];
-    }
-    detail_notes detail{as_is(std::move(listed))};
-    if (rec.addresses.size() > 4) {
-        detail.push_back({detail_text::more_items, {std::to_string(rec.addresses.size() - 4)}});
-    }
-    s.pass(rec, std::move(detail));
+    record_found(s, rec, outcome.addresses);
     co_return std::move(outcome.addresses);
 }
 

@@ -14,9 +14,10 @@ class probe_session;
 
 namespace phases {
 
-/// The addresses of request.host, or nothing when the lookup failed (phase_dns.cpp).
+/// The addresses of request.host, or nothing when the lookup failed (phase_dns.cpp). With
+/// `known` (the caller resolved the host already), those are recorded and nothing is asked.
 [[nodiscard]] boost::asio::awaitable<std::optional<std::vector<boost::asio::ip::address>>> dns(
-    probe_session& s);
+    probe_session& s, const std::vector<boost::asio::ip::address>* known);
 
 /// Tries the addresses in order until one connects (phase_tcp.cpp).
 [[nodiscard]] boost::asio::awaitable<bool> connect_any(

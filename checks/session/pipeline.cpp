@@ -117,24 +117,17 @@ asio::awaitable<void> run_session(probe_session& s,
     }
 }
 
-}  // namespace
-
-asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
-                                                     probe_services services) {
-    auto ex = co_await asio::this_coro::executor;
-    auto make_wire = stream_wire::factory(ex, *services.tls);
-    co_return co_await run_probe(request, std::move(services), std::move(make_wire));
-}
-
-asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
-                                                     probe_services services,
-                                                     wire_factory make_wire) {
+/// run_probe's body; `known` the addresses a caller resolved already, or null.
+asio::awaitable<std::vector<probe_result>> probe_host(const probe_request& request,
+                                                      probe_services services,
+                                                      wire_factory make_wire,
+                                                      const std::vector<asio::ip::address>* known) {
     std::vector<probe_result> results;
     const auto started = clock_type::now();
     const auto order = phase_order(request.security, request.send_to.has_value());
     probe_result first;
     probe_session session(request, services, first, started, order, make_wire);
-    auto addresses = co_await phases::dns(session);
+    auto addresses = co_await phases::dns(session, known);
     if (!addresses) {
         session.finish();
         results.push_back(std::move(first));
@@ -162,6 +155,29 @@ asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& reques
         results.push_back(std::move(each));
     }
     co_return results;
+}
+
+}  // namespace
+
+asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
+                                                     probe_services services) {
+    auto ex = co_await asio::this_coro::executor;
+    auto make_wire = stream_wire::factory(ex, *services.tls);
+    co_return co_await probe_host(request, std::move(services), std::move(make_wire), nullptr);
+}
+
+asio::awaitable<std::vector<probe_result>> run_probe(
+    const probe_request& request, probe_services services,
+    const std::vector<asio::ip::address>& resolved) {
+    auto ex = co_await asio::this_coro::executor;
+    auto make_wire = stream_wire::factory(ex, *services.tls);
+    co_return co_await probe_host(request, std::move(services), std::move(make_wire), &resolved);
+}
+
+asio::awaitable<std::vector<probe_result>> run_probe(const probe_request& request,
+                                                     probe_services services,
+                                                     wire_factory make_wire) {
+    co_return co_await probe_host(request, std::move(services), std::move(make_wire), nullptr);
 }
 
 }  // namespace smtp_probe

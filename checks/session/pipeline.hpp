@@ -6,6 +6,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -46,6 +47,12 @@ public:
 /// result per address (the DNS phase shared).
 [[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
     const probe_request& request, probe_services services);
+
+/// The same for a host the caller resolved already (diagnose looks it up once for all its
+/// combinations): the DNS phase records `resolved` instead of asking again.
+[[nodiscard]] boost::asio::awaitable<std::vector<probe_result>> run_probe(
+    const probe_request& request, probe_services services,
+    const std::vector<boost::asio::ip::address>& resolved);
 
 /// The same over the connections `make_wire` makes (the seam the dialogue tests and the
 /// dialogue fuzz target use); run_probe above passes real ones (stream_wire.hpp). DNS still

@@ -12,6 +12,7 @@
 #include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/fake/probe_test_support.hpp"
+#include "tests/fake/run_blocking.hpp"
 
 using namespace std::chrono_literals;
 using namespace smtp_probe;
@@ -92,4 +93,115 @@ TEST_CASE("diagnose: the lookup ends by --deadline too, and says so") {
     CHECK(d.dns_failure->find(phase::dns)->detail.find("the --deadline left 600 ms") !=
           std::string::npos);
     CHECK(took < 4s);
+}
+
+namespace {
+
+/// Stage one (no credentials): greets and answers everything.
+script connects() {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .respond("250 2.0.0 Ok\r\n", {{"EHLO", "250-fake.test\r\n250 AUTH PLAIN\r\n"}});
+    return s;
+}
+
+/// The login: AUTH PLAIN answered with `auth_reply`, then every command with 250.
+script logs_in(const std::string& auth_reply) {
+    script s;
+    s.send("220 fake.test ESMTP\r\n")
+        .expect("EHLO")
+        .send("250-fake.test\r\n250 AUTH PLAIN\r\n")
+        .auth(auth_reply)
+        .respond("250 2.0.0 Ok\r\n", {});
+    return s;
+}
+
+probe_request login_request() {
+    auto base = testing::make_request(0, security_mode::automatic, 10s);
+    base.user = "billing@example.test";
+    base.password = secret("s3cret");
+    base.skip_rcpt = true;
+    return base;
+}
+
+}  // namespace
+
+TEST_CASE("diagnose: an answer that counts against the password ends the logins") {
+    struct row {
+        const char* name;
+        std::string auth_reply;
+        probe_errc cause;
+    };
+    const std::vector<row> rows{
+        {"535 refused", "535 5.7.8 Error: authentication failed\r\n", probe_errc::bad_credentials},
+        {"454 throttled", "454 4.7.0 Too many login attempts, please try again later\r\n",
+         probe_errc::auth_throttled},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.name);
+        fake_smtp_server first({connects(), logs_in(r.auth_reply)});
+        fake_smtp_server second({connects(), logs_in("235 2.7.0 Authentication successful\r\n")});
+        const auto d = diagnose_blocking(login_request(), {first.port(), second.port()},
+                                         std::nullopt, nullptr);
+        const auto& a = on_port(d, first.port());
+        const auto& b = on_port(d, second.port());
+        CHECK(a.tried_auth);
+        CHECK(a.result.outcome.cause == std::optional<probe_errc>(r.cause));
+        // The second was never logged in to: its one connection is stage one's.
+        CHECK_FALSE(b.tried_auth);
+        CHECK(b.password_refused_on == std::optional<std::uint16_t>(first.port()));
+        CHECK(second.connection_count() == 1);
+        CHECK(d.advice.password_refused_on == std::optional<std::uint16_t>(first.port()));
+        CHECK_FALSE(d.advice.chosen.has_value());
+    }
+}
+
+TEST_CASE("diagnose: a login failure that is not about the password tries the next one") {
+    fake_smtp_server first(
+        {connects(),
+         logs_in("535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled "
+                 "for the Tenant\r\n")});
+    fake_smtp_server second({connects(), logs_in("235 2.7.0 Authentication successful\r\n")});
+    const auto d =
+        diagnose_blocking(login_request(), {first.port(), second.port()}, std::nullopt, nullptr);
+    const auto& a = on_port(d, first.port());
+    const auto& b = on_port(d, second.port());
+    CHECK(a.tried_auth);
+    CHECK(a.result.outcome.cause == std::optional<probe_errc>(probe_errc::smtp_auth_disabled));
+    CHECK(b.tried_auth);
+    CHECK(b.result.ok());
+    CHECK(second.connection_count() == 2);
+    REQUIRE(d.advice.chosen.has_value());
+    CHECK(d.combinations[*d.advice.chosen].combo.port == second.port());
+}
+
+TEST_CASE("diagnose: the host is looked up once, not once per combination") {
+    // Before: one lookup by diagnose, then one more by each of the six combinations' probes.
+    fake::dns::zone zone;
+    zone["mail.example.test"].a = {fake::dns::rr(fake::dns::type_a, fake::dns::v4("127.0.0.1"))};
+    fake::fake_dns_server once_dns(zone);
+    auto single = testing::make_request(fake::closed_port(), security_mode::automatic, 5s);
+    single.host = "mail.example.test";
+    single.dns_server = once_dns.server();
+    (void)probe_once(single, nullptr);
+    const int one_lookup = once_dns.queries_for("mail.example.test");
+    REQUIRE(one_lookup >= 1);
+
+    fake_smtp_server first({connects(), logs_in("235 2.7.0 Authentication successful\r\n")});
+    fake_smtp_server second({connects(), logs_in("235 2.7.0 Authentication successful\r\n")});
+    fake::fake_dns_server dns(zone);
+    auto base = login_request();
+    base.host = "mail.example.test";
+    base.dns_server = dns.server();
+    const auto d = diagnose_blocking(base, {first.port(), second.port()}, std::nullopt, nullptr);
+    CHECK(dns.queries_for("mail.example.test") == one_lookup);
+    REQUIRE(d.combinations.size() == 6);
+    for (const auto& c : d.combinations) {
+        CAPTURE(c.combo.port);
+        const auto* rec = c.result.find(phase::dns);
+        REQUIRE(rec != nullptr);
+        CHECK(rec->status == phase_status::pass);
+        CHECK(rec->addresses == std::vector<std::string>{"127.0.0.1"});
+    }
+    CHECK(on_port(d, first.port()).result.ok());
 }

@@ -108,6 +108,7 @@ TEST_CASE("MAIL FROM falls back to the login only when the login is an address")
 }
 
 TEST_CASE("a request's clone carries every field, the secrets included") {
+    // Every field set away from its default, so that a field clone() dropped would show.
     probe_request r;
     r.host = "mail.example.com";
     r.port = 465;
@@ -116,30 +117,64 @@ TEST_CASE("a request's clone carries every field, the secrets included") {
     r.user = "billing@example.com";
     r.password = secret("pw");
     r.oauth_token = secret("tok");
+    r.forced_mechanism = auth_mechanism::cram_md5;
     r.from = "from@example.com";
     r.rcpt = "to@example.com";
+    r.skip_rcpt = true;
     r.send_to = "admin@example.com";
+    r.timeouts.connect = std::chrono::milliseconds(11);
+    r.timeouts.reply = std::chrono::milliseconds(12);
+    r.timeouts.greeting_tls_sniff = std::chrono::milliseconds(13);
+    r.timeouts.dns = std::chrono::milliseconds(14);
     r.deadline = std::chrono::milliseconds(1234);
+    r.family = address_family::ipv6;
+    r.all_addresses = true;
     r.ca_file = "/etc/ca.pem";
+    r.ca_path = "/etc/ssl/certs";
     r.insecure = true;
+    r.cert_warn_days = 30;
     r.helo_name = "client.example.com";
     r.dns_server = "192.0.2.53";
+    r.keep_transcript = true;
     r.local_names = {"vm", "vm.example.com"};
     const auto c = r.clone();
+    // target_settings
     CHECK(c.host == r.host);
     CHECK(c.port == 465);
     CHECK(c.security == security_mode::tls);
     CHECK(c.whmcs_settings);
+    // credentials
     CHECK(c.user == r.user);
     CHECK(c.password.reveal() == "pw");
     CHECK(c.oauth_token.reveal() == "tok");
+    CHECK(c.forced_mechanism == std::optional<auth_mechanism>(auth_mechanism::cram_md5));
+    // envelope
     CHECK(c.from == r.from);
     CHECK(c.rcpt == r.rcpt);
+    CHECK(c.skip_rcpt);
     CHECK(c.send_to == r.send_to);
+    // probe_policy
+    CHECK(c.timeouts.connect == std::chrono::milliseconds(11));
+    CHECK(c.timeouts.reply == std::chrono::milliseconds(12));
+    CHECK(c.timeouts.greeting_tls_sniff == std::chrono::milliseconds(13));
+    CHECK(c.timeouts.dns == std::chrono::milliseconds(14));
     CHECK(c.deadline == r.deadline);
+    CHECK(c.family == address_family::ipv6);
+    CHECK(c.all_addresses);
     CHECK(c.ca_file == r.ca_file);
+    CHECK(c.ca_path == r.ca_path);
     CHECK(c.insecure);
+    CHECK(c.cert_warn_days == 30);
     CHECK(c.helo_name == r.helo_name);
     CHECK(c.dns_server == r.dns_server);
+    CHECK(c.keep_transcript);
+    // the app's facts
     CHECK(c.local_names == r.local_names);
+    // The plain parts compare whole too (a field added to one is covered without a new line).
+    CHECK(static_cast<const target_settings&>(c) == static_cast<const target_settings&>(r));
+    CHECK(static_cast<const envelope&>(c) == static_cast<const envelope&>(r));
+    CHECK(static_cast<const probe_policy&>(c) == static_cast<const probe_policy&>(r));
+    // The copy is deep: clearing the original's secrets leaves the clone's.
+    r.password.clear();
+    CHECK(c.password.reveal() == "pw");
 }

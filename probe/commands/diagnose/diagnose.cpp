@@ -10,11 +10,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <exception>
-#include <numeric>
 
 #include "checks/classify.hpp"
 #include "checks/credential_scrubber.hpp"
 #include "checks/dns_budget.hpp"
+#include "checks/login_order.hpp"
 #include "checks/session/pipeline.hpp"
 #include "net/sanitize.hpp"
 #include "net/transport/resolver.hpp"
@@ -78,17 +78,18 @@ probe_result dns_failure_result(const probe_request& base, const boost::system::
     return r;
 }
 
-/// The probes of `requests` at once (they must outlive the coroutine); their first results in
-/// the order of the requests.
+/// The probes of `requests` at once on the addresses diagnose resolved (both must outlive the
+/// coroutine); their first results in the order of the requests.
 asio::awaitable<std::vector<probe_result>> run_all(const std::vector<probe_request>& requests,
-                                                   const probe_services& services) {
+                                                   const probe_services& services,
+                                                   const std::vector<asio::ip::address>& resolved) {
     auto ex = co_await asio::this_coro::executor;
-    using probe_op =
-        decltype(asio::co_spawn(ex, run_probe(requests.front(), services), asio::deferred));
+    using probe_op = decltype(asio::co_spawn(ex, run_probe(requests.front(), services, resolved),
+                                             asio::deferred));
     std::vector<probe_op> ops;
     ops.reserve(requests.size());
     for (const auto& request : requests) {
-        ops.push_back(asio::co_spawn(ex, run_probe(request, services), asio::deferred));
+        ops.push_back(asio::co_spawn(ex, run_probe(request, services, resolved), asio::deferred));
     }
     auto [completion_order, errors, results] =
         co_await asio::experimental::make_parallel_group(std::move(ops))
@@ -145,7 +146,8 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
         return r;
     };
 
-    // One lookup for all: a name that does not resolve is one finding, not one per port.
+    // One lookup for all: a name that does not resolve is one finding, not one per port, and
+    // every combination connects to the addresses found here.
     // Bounded by the deadline like every later step (before, only --dns-timeout bounded it).
     const auto budget = dns_budget_for(base.timeouts.dns, base.deadline);
     resolve_options options;
@@ -166,7 +168,7 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
     for (const auto& pm : combos) {
         first.push_back(request_at(pm, false));
     }
-    auto first_results = co_await run_all(first, services);
+    auto first_results = co_await run_all(first, services, resolved.addresses);
     for (std::size_t i = 0; i < combos.size(); ++i) {
         combination_result c;
         c.combo = combos[i];
@@ -177,32 +179,19 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
     // Stage two: AUTH one combination at a time, best first; parallel or repeated failed
     // logins with one password trip cPHulk, fail2ban and provider lockouts.
     if (has_credentials(base)) {
-        std::vector<std::size_t> order(out.combinations.size());
-        std::iota(order.begin(), order.end(), std::size_t{0});
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-            return preference_rank(out.combinations[a]) < preference_rank(out.combinations[b]);
-        });
         std::optional<std::uint16_t> refused_on;
-        for (const auto i : order) {
+        for (const auto i : login_order(out.combinations)) {
             auto& c = out.combinations[i];
-            if (!c.result.ok()) {
-                continue;
-            }
             if (refused_on) {
                 c.password_refused_on = refused_on;
                 continue;
             }
             std::vector<probe_request> one;
             one.push_back(request_at(c.combo, true));
-            auto results = co_await run_all(one, services);
+            auto results = co_await run_all(one, services, resolved.addresses);
             c.result = std::move(results.front());
             c.tried_auth = true;
-            const auto& v = c.result.outcome;
-            const auto cause =
-                v.cause == probe_errc::smtp_restrictions_redirect ? v.underlying_cause : v.cause;
-            // A refused password, or a server already counting failed logins: one more try
-            // elsewhere would only bring the lockout closer.
-            if (cause == probe_errc::bad_credentials || cause == probe_errc::auth_throttled) {
+            if (ends_login_attempts(c.result)) {
                 refused_on = c.combo.port;
             }
         }
@@ -222,7 +211,7 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
         one.push_back(request_at(out.combinations[*out.advice.chosen].combo, true));
         one.back().send_to = send_to;
         out.sent_to = std::move(send_to);
-        auto results = co_await run_all(one, services);
+        auto results = co_await run_all(one, services, resolved.addresses);
         out.sent = std::move(results.front());
     }
     co_return out;
