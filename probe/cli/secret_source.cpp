@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <system_error>
 
@@ -131,6 +133,24 @@ secret_result secret_from_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         return cannot_read(errno);
+    }
+    // As ssh does for keys: a secret others can read is no longer a secret, so refuse it and
+    // say the command that fixes it, rather than use it silently.
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        const int error = errno;
+        ::close(fd);
+        return cannot_read(error);
+    }
+    if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+        ::close(fd);
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return secret_error{quote_value(path) +
+                            " can be read or changed by group or others (mode " + mode +
+                            "); a file holding a secret must be private to its owner: run "
+                            "chmod 600 " +
+                            quote_value(path)};
     }
     // Read straight into the buffer that becomes the secret, up to the first LF, bounded.
     auto buffer = heap_buffer(max_secret_bytes + 1);

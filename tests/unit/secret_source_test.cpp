@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <pty.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -111,6 +112,27 @@ TEST_CASE("secret from the first line of a file") {
     const auto too_long = error_of(secret_from_file(over_limit.path()));
     CHECK(too_long.find("is longer than 16384 bytes") != std::string::npos);
     CHECK(too_long.find("kkk") == std::string::npos);
+}
+
+TEST_CASE("a secret file others can read is refused with the chmod that fixes it") {
+    for (const mode_t mode : {0640, 0604, 0660, 0644, 0620}) {
+        CAPTURE(mode);
+        temp_file f("hunter2\n");
+        REQUIRE(::chmod(f.path().c_str(), mode) == 0);
+        const auto error = error_of(secret_from_file(f.path()));
+        CHECK(error.find("can be read or changed by group or others") != std::string::npos);
+        CHECK(error.find("run chmod 600 '" + f.path() + "'") != std::string::npos);
+        CHECK(error.find("hunter2") == std::string::npos);
+    }
+    temp_file mode_0644("hunter2\n");
+    REQUIRE(::chmod(mode_0644.path().c_str(), 0644) == 0);
+    CHECK(error_of(secret_from_file(mode_0644.path())).find("(mode 0644)") != std::string::npos);
+    for (const mode_t mode : {0600, 0400}) {
+        CAPTURE(mode);
+        temp_file f("hunter2\n");
+        REQUIRE(::chmod(f.path().c_str(), mode) == 0);
+        CHECK(value_of(secret_from_file(f.path())) == "hunter2");
+    }
 }
 
 TEST_CASE("secret from a prompt") {
