@@ -13,11 +13,10 @@
 
 #include "checks/classify.hpp"
 #include "checks/credential_scrubber.hpp"
-#include "checks/dns_budget.hpp"
 #include "checks/login_order.hpp"
+#include "checks/session/host_lookup.hpp"
 #include "checks/session/pipeline.hpp"
 #include "net/sanitize.hpp"
-#include "net/transport/resolver.hpp"
 #include "probe/runtime/runtime.hpp"
 
 namespace smtp_probe {
@@ -42,39 +41,6 @@ probe_request request_for(const probe_request& base, port_mode pm, bool with_cre
         r.rcpt.reset();
         r.skip_rcpt = false;
     }
-    return r;
-}
-
-/// The report of a failed lookup, shaped like a probe that stopped at its first phase.
-probe_result dns_failure_result(const probe_request& base, const boost::system::error_code& ec,
-                                const dns_budget& budget) {
-    probe_result r;
-    r.target = probe_target{base.host, 0, security_mode::automatic};
-    for (const auto p : all_phases) {
-        if (p == phase::data) {
-            continue;
-        }
-        phase_record rec;
-        rec.name = p;
-        if (p == phase::dns) {
-            rec.status = phase_status::fail;
-            rec.cause = cause_for_error(phase::dns, ec);
-            rec.error_notes = {error_detail(ec, sanitize_for_display(ec.message(), 300))};
-            rec.error_text = render_detail_en(rec.error_notes);
-            rec.notes = {{detail_text::subject_colon, {sanitize_for_display(base.host, 200)}},
-                         rec.error_notes.front()};
-            if (rec.cause == probe_errc::dns_timeout) {
-                auto finding = dns_timeout_finding_for(budget);
-                rec.cause = finding.cause;
-                rec.notes.push_back(std::move(finding.note));
-            }
-            rec.detail = render_detail_en(rec.notes);
-        } else {
-            rec.skipped = skip_reason::after_failure;
-        }
-        r.checks.push_back(std::move(rec));
-    }
-    r.outcome = decide(r, base.local_names).outcome;
     return r;
 }
 
@@ -149,15 +115,10 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
     // One lookup for all: a name that does not resolve is one finding, not one per port, and
     // every combination connects to the addresses found here.
     // Bounded by the deadline like every later step (before, only --dns-timeout bounded it).
-    const auto budget = dns_budget_for(base.timeouts.dns, base.deadline);
-    resolve_options options;
-    options.family = base.family;
-    options.timeout = budget.timeout;
-    options.dns_server = base.dns_server;
-    auto ex = co_await asio::this_coro::executor;
-    const auto resolved = co_await resolve_host(ex, base.host, options);
+    const auto lookup = co_await look_up_host(base);
+    const auto& resolved = lookup.found;
     if (resolved.error) {
-        out.dns_failure = dns_failure_result(base, resolved.error, budget);
+        out.dns_failure = dns_failure_result(base, resolved.error, lookup.budget);
         co_return out;
     }
 

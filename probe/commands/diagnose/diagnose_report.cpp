@@ -12,6 +12,7 @@
 #include "probe/report/display_width.hpp"
 #include "probe/report/report_json.hpp"
 #include "probe/report/report_text.hpp"
+#include "probe/report/verdict_line.hpp"
 
 namespace smtp_probe {
 namespace json = boost::json;
@@ -91,15 +92,6 @@ std::string size_text(const probe_result& r) {
         return fmt::format("{:.1f} MB", static_cast<double>(*size) / 1e6);
     }
     return fmt::format("{} B", *size);
-}
-
-std::string verdict_line(const verdict& v, language lang) {
-    std::string out =
-        fmt::format("{} ({})", category_title(v.category, lang), category_id(v.category));
-    if (v.cause) {
-        out += fmt::format(" — {} ({})", describe(*v.cause, lang).title, cause_id(*v.cause));
-    }
-    return out;
 }
 
 std::string colon(language lang) {
