@@ -55,14 +55,14 @@ cli_error fail(std::string message) {
 }
 
 std::optional<std::string> given(const CLI::Option* opt) {
-    if (opt->results().empty()) {
+    if (opt == nullptr || opt->results().empty()) {
         return std::nullopt;
     }
     return opt->results().front();
 }
 
 bool is_set(const CLI::Option* opt) {
-    return opt->count() > 0;
+    return opt != nullptr && opt->count() > 0;
 }
 
 // ---------------------------------------------------------------------------------------------

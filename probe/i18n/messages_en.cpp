@@ -1111,6 +1111,18 @@ std::string_view ui_en(ui_string s) {
             return "The host name does not resolve, so no port was tried.";
         case u::diag_also_works:
             return "Also works: {list}";
+        case u::run_target:
+            return "Target";
+        case u::run_server:
+            return "Server";
+        case u::run_not_run:
+            return "could not run: {error}";
+        case u::run_summary:
+            return "{total} targets: {ok} ok, {warnings} with warnings, {failed} failed";
+        case u::run_progress:
+            return "{done}/{total} done, {failing} failing";
+        case u::run_failures:
+            return "What fails";
         case u::auto_tls_works_upgraded:
             return "With SSL Type None this works only because WHMCS's mailer (PHPMailer) switches "
                    "to TLS by itself when the server offers STARTTLS. Choose SSL Type TLS to make "

@@ -1019,6 +1019,18 @@ std::string_view ui_zh(ui_string s) {
             return "主机名无法解析，因此没有尝试任何端口。";
         case u::diag_also_works:
             return "同样可用：{list}";
+        case u::run_target:
+            return "目标";
+        case u::run_server:
+            return "服务器";
+        case u::run_not_run:
+            return "无法运行：{error}";
+        case u::run_summary:
+            return "共 {total} 个目标：{ok} 个正常，{warnings} 个有警告，{failed} 个失败";
+        case u::run_progress:
+            return "已完成 {done}/{total}，失败 {failing}";
+        case u::run_failures:
+            return "失败详情";
         case u::auto_tls_works_upgraded:
             return "SSL 类型为 None 时之所以能成功，是因为服务器提供 STARTTLS，WHMCS 的发信组件"
                    "（PHPMailer）会自动切换到 TLS。建议把 SSL 类型明确设为 TLS。";

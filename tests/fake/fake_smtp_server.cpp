@@ -149,6 +149,8 @@ struct fake_smtp_server::impl {
     mutable std::mutex mutex;
     mutable std::condition_variable changed;
     std::vector<connection_record> records;
+    std::size_t open_now = 0;   ///< accepted, script not ended
+    std::size_t most_open = 0;  ///< the most at any one time
 
     impl(std::vector<script> s, server_options o);
     ~impl();
@@ -184,6 +186,10 @@ public:
         struct finish {
             connection& c;
             ~finish() {
+                {
+                    const std::lock_guard lock(c.owner_.mutex);
+                    --c.owner_.open_now;
+                }
                 c.owner_.update(c.index_, [](connection_record& r) { r.finished = true; });
             }
         } finisher{*self};
@@ -587,6 +593,7 @@ asio::awaitable<void> fake_smtp_server::impl::accept_loop(tcp::acceptor acceptor
             const std::lock_guard lock(mutex);
             index = records.size();
             records.emplace_back();
+            most_open = std::max(most_open, ++open_now);
         }
         changed.notify_all();
         const script& s = scripts[std::min(index, scripts.size() - 1)];
@@ -612,6 +619,11 @@ std::uint16_t fake_smtp_server::port() const {
 std::size_t fake_smtp_server::connection_count() const {
     const std::lock_guard lock(impl_->mutex);
     return impl_->records.size();
+}
+
+std::size_t fake_smtp_server::most_open_connections() const {
+    const std::lock_guard lock(impl_->mutex);
+    return impl_->most_open;
 }
 
 std::vector<connection_record> fake_smtp_server::connections() const {

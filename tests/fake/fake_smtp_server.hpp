@@ -116,6 +116,8 @@ public:
 
     [[nodiscard]] std::uint16_t port() const;
     [[nodiscard]] std::size_t connection_count() const;
+    /// The most connections whose scripts were running at one time.
+    [[nodiscard]] std::size_t most_open_connections() const;
     /// A copy of the records, in the order connections were accepted.
     [[nodiscard]] std::vector<connection_record> connections() const;
     /// Waits until at least `count` connections were accepted and all accepted ones finished.

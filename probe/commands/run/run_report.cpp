@@ -1,0 +1,216 @@
+#include "probe/commands/run/run_report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <map>
+
+#include "net/sanitize.hpp"
+#include "probe/i18n/detail_text.hpp"
+#include "probe/report/display_width.hpp"
+#include "probe/report/report_json.hpp"
+#include "probe/report/terminal_style.hpp"
+#include "probe/report/verdict_line.hpp"
+
+namespace smtp_probe {
+
+namespace {
+
+std::string clean(std::string_view untrusted) {
+    return sanitize_for_display(untrusted, 300);
+}
+
+std::string server_text(const probe_request& r) {
+    const bool v6 = r.host.find(':') != std::string::npos;
+    return (v6 ? "[" + r.host + "]" : r.host) + ":" + std::to_string(r.port);
+}
+
+}  // namespace
+
+exit_status exit_status_of(const probe_outcome& outcome) {
+    return outcome.result ? exit_status_of(*outcome.result) : exit_status::failure;
+}
+
+exit_status worst_status(const std::vector<run_entry>& entries) {
+    auto status = exit_status::ok;
+    for (const auto& e : entries) {
+        if (e.finished) {
+            status = std::max(status, exit_status_of(e.outcome));
+        }
+    }
+    return status;
+}
+
+boost::json::object target_json(const run_entry& entry, bool include_transcript) {
+    boost::json::object out;
+    out["name"] = entry.target->name;
+    out["module"] = entry.target->module;
+    boost::json::object labels;
+    for (const auto& [key, value] : entry.target->labels) {
+        labels[key] = value;
+    }
+    out["labels"] = std::move(labels);
+    if (!entry.outcome.result) {
+        out["ok"] = false;
+        out["error"] = clean(entry.outcome.setup_error);
+        return out;
+    }
+    for (auto& [key, value] : to_json(*entry.outcome.result, include_transcript)) {
+        out[key] = std::move(value);
+    }
+    return out;
+}
+
+boost::json::object run_summary_json(const std::vector<run_entry>& entries,
+                                     std::chrono::milliseconds elapsed) {
+    std::size_t total = 0;
+    std::size_t ok = 0;
+    std::size_t warnings = 0;
+    std::size_t failed = 0;
+    std::size_t not_run = 0;
+    std::map<std::string, std::size_t> by_category;
+    std::map<std::string, std::size_t> by_cause;
+    for (const auto& e : entries) {
+        if (!e.finished) {
+            continue;
+        }
+        ++total;
+        if (!e.outcome.result) {
+            ++not_run;
+            continue;
+        }
+        const auto& r = *e.outcome.result;
+        switch (exit_status_of(r)) {
+            case exit_status::ok:
+                ++ok;
+                break;
+            case exit_status::warning:
+                ++warnings;
+                break;
+            default:
+                ++failed;
+                ++by_category[std::string(category_id(r.outcome.category))];
+                if (r.outcome.cause) {
+                    ++by_cause[std::string(cause_id(*r.outcome.cause))];
+                }
+        }
+    }
+    boost::json::object out;
+    out["targets"] = total;
+    out["ok"] = ok;
+    out["warnings"] = warnings;
+    out["failed"] = failed;
+    out["not_run"] = not_run;
+    boost::json::object categories;
+    for (const auto& [id, n] : by_category) {
+        categories[id] = n;
+    }
+    boost::json::object causes;
+    for (const auto& [id, n] : by_cause) {
+        causes[id] = n;
+    }
+    out["by_category"] = std::move(categories);
+    out["by_cause"] = std::move(causes);
+    out["exit_code"] = static_cast<int>(worst_status(entries));
+    out["duration_ms"] = elapsed.count();
+    return out;
+}
+
+std::string render_run_text(const std::vector<run_entry>& entries, const text_options& options) {
+    const auto lang = options.lang;
+    const painter paint(options.color);
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({std::string(ui_text(ui_string::run_target, lang)),
+                    std::string(ui_text(ui_string::run_server, lang)),
+                    std::string(ui_text(ui_string::diag_mode, lang)),
+                    std::string(ui_text(ui_string::diag_result, lang)),
+                    std::string(ui_text(ui_string::diag_time, lang)),
+                    std::string(ui_text(ui_string::cause, lang))});
+    std::vector<exit_status> statuses;
+    for (const auto& e : entries) {
+        const auto status = exit_status_of(e.outcome);
+        statuses.push_back(status);
+        const auto* r = e.outcome.result ? &*e.outcome.result : nullptr;
+        const auto word = status == exit_status::ok        ? status_word(phase_status::pass, lang)
+                          : status == exit_status::warning ? status_word(phase_status::warn, lang)
+                                                           : status_word(phase_status::fail, lang);
+        std::string cause = "-";
+        if (r != nullptr && r->outcome.cause) {
+            cause = std::string(cause_id(*r->outcome.cause));
+        } else if (r == nullptr) {
+            cause = "not_run";
+        }
+        rows.push_back({e.target->name, clean(server_text(e.request)),
+                        std::string(security_name(e.request.security)), std::string(word),
+                        r != nullptr ? fmt::format("{:.0f} ms", r->duration.count()) : "-", cause});
+    }
+    std::vector<std::size_t> widths(rows.front().size(), 0);
+    for (const auto& row : rows) {
+        for (std::size_t i = 0; i < row.size(); ++i) {
+            widths[i] = std::max(widths[i], display_width(row[i]));
+        }
+    }
+    std::string out;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        std::string line;
+        for (std::size_t i = 0; i < rows[r].size(); ++i) {
+            line += i + 1 == rows[r].size() ? rows[r][i] : pad_to_width(rows[r][i], widths[i] + 2);
+        }
+        while (!line.empty() && line.back() == ' ') {
+            line.pop_back();
+        }
+        if (r == 0) {
+            line = paint(sgr::bold, line);
+        } else if (statuses[r - 1] == exit_status::failure) {
+            line = paint(sgr::red, line);
+        } else if (statuses[r - 1] == exit_status::warning) {
+            line = paint(sgr::yellow, line);
+        }
+        out += line + "\n";
+    }
+
+    std::string details;
+    const std::string_view colon = lang == language::zh ? "：" : ": ";
+    for (const auto& e : entries) {
+        if (exit_status_of(e.outcome) != exit_status::failure) {
+            continue;
+        }
+        if (!e.outcome.result) {
+            details += fmt::format("  {}{}{}\n", e.target->name, colon,
+                                   fmt::format(fmt::runtime(ui_text(ui_string::run_not_run, lang)),
+                                               fmt::arg("error", clean(e.outcome.setup_error))));
+            continue;
+        }
+        const auto& r = *e.outcome.result;
+        details += fmt::format("  {}{}{}\n", e.target->name, colon, verdict_line(r.outcome, lang));
+        if (r.outcome.failed_phase) {
+            if (const auto* rec = r.find(*r.outcome.failed_phase); rec && !rec->detail.empty()) {
+                details += fmt::format("      {}{}{}\n", phase_label(*r.outcome.failed_phase, lang),
+                                       colon, clean(localized(rec->detail, rec->notes, lang)));
+            }
+        }
+    }
+    if (!details.empty()) {
+        out += "\n" + std::string(ui_text(ui_string::run_failures, lang)) +
+               (lang == language::zh ? "：" : ":") + "\n" + details;
+    }
+
+    const auto summary = run_summary_json(entries, std::chrono::milliseconds{0});
+    out += "\n" +
+           fmt::format(fmt::runtime(ui_text(ui_string::run_summary, lang)),
+                       fmt::arg("total", summary.at("targets").as_uint64()),
+                       fmt::arg("ok", summary.at("ok").as_uint64()),
+                       fmt::arg("warnings", summary.at("warnings").as_uint64()),
+                       fmt::arg("failed", summary.at("failed").as_uint64() +
+                                              summary.at("not_run").as_uint64())) +
+           "\n";
+    return out;
+}
+
+std::string progress_text(std::size_t done, std::size_t total, std::size_t failing, language lang) {
+    return fmt::format(fmt::runtime(ui_text(ui_string::run_progress, lang)), fmt::arg("done", done),
+                       fmt::arg("total", total), fmt::arg("failing", failing));
+}
+
+}  // namespace smtp_probe

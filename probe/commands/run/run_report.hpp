@@ -1,0 +1,48 @@
+// The reports of `run`: one JSON object per target (jsonl as each finishes, or all in one
+// document), the summary by category and cause, and the table for a terminal.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "checks/evidence.hpp"
+#include "probe/config/run_config.hpp"
+#include "probe/report/report_text.hpp"
+#include "probe/runtime/many_probes.hpp"
+
+namespace smtp_probe {
+
+/// One target of a run and what its probe came to.
+struct run_entry {
+    const run_target* target = nullptr;
+    probe_request request;
+    probe_outcome outcome;
+    bool finished = false;
+};
+
+/// A target that could not run counts as a failure: the run itself did start.
+[[nodiscard]] exit_status exit_status_of(const probe_outcome& outcome);
+
+/// The worst of the finished entries' statuses (ok when there are none).
+[[nodiscard]] exit_status worst_status(const std::vector<run_entry>& entries);
+
+/// The probe's JSON (docs/json-schema.md) with "name", "module" and "labels" first; for a
+/// target that could not run, "ok": false and "error".
+[[nodiscard]] boost::json::object target_json(const run_entry& entry, bool include_transcript);
+
+/// Counts of the finished entries: targets, ok, warnings, failed, not_run, by_category and
+/// by_cause (failures only), the exit code and the run's duration.
+[[nodiscard]] boost::json::object run_summary_json(const std::vector<run_entry>& entries,
+                                                   std::chrono::milliseconds elapsed);
+
+/// The table of every target in config order, the details of each failing one, the summary.
+[[nodiscard]] std::string render_run_text(const std::vector<run_entry>& entries,
+                                          const text_options& options);
+
+/// "12/50 done, 3 failing" for the progress line.
+[[nodiscard]] std::string progress_text(std::size_t done, std::size_t total, std::size_t failing,
+                                        language lang);
+
+}  // namespace smtp_probe
