@@ -1,5 +1,7 @@
 #include "probe/cli/option_rules.hpp"
 
+#include "probe/cli/cli_app.hpp"
+
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -262,6 +264,61 @@ std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv
 
 std::string version_text() {
     return std::string(program_name) + " " + SMTP_PROBE_VERSION + "\n";
+}
+
+// ---------------------------------------------------------------------------------------------
+// cli_app.hpp: the commands' way into CLI11.
+
+CLI::App& add_command_app(CLI::App& root, const std::string& name, const std::string& description,
+                          bool allow_extras) {
+    auto* app = root.add_subcommand(name, description);
+    app->allow_extras(allow_extras);
+    return *app;
+}
+
+void set_footer(CLI::App& app, const std::string& footer) {
+    app.footer(footer);
+}
+
+CLI::Option* add_value_option(CLI::App& app, const std::string& name, const std::string& type,
+                              const std::string& description, const std::string& group) {
+    auto* opt = app.add_option(name)
+                    ->description(description)
+                    ->type_name(type)
+                    ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    if (!group.empty()) {
+        opt->group(group);
+    }
+    return opt;
+}
+
+CLI::Option* add_flag_option(CLI::App& app, const std::string& name, const std::string& description,
+                             const std::string& group) {
+    auto* opt = app.add_flag(name)->description(description);
+    if (!group.empty()) {
+        opt->group(group);
+    }
+    return opt;
+}
+
+CLI::Option* add_words_argument(CLI::App& app, const std::string& name,
+                                const std::string& description) {
+    return app.add_option(name, description)
+        ->type_name("")
+        ->expected(1, -1)
+        ->allow_extra_args(true);
+}
+
+std::vector<std::string> remaining_words(const CLI::App& app) {
+    return app.remaining();
+}
+
+std::string option_name_of(const CLI::Option* opt) {
+    return opt == nullptr ? std::string() : opt->get_name();
+}
+
+std::vector<std::string> option_results(const CLI::Option* opt) {
+    return opt == nullptr ? std::vector<std::string>{} : opt->results();
 }
 
 }  // namespace smtp_probe

@@ -1,11 +1,11 @@
 #include "probe/commands/check/check_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "checks/session/pipeline.hpp"
+#include "probe/cli/cli_app.hpp"
 #include "probe/commands/command.hpp"
 #include "probe/i18n/i18n.hpp"
 #include "probe/report/report_json.hpp"
@@ -83,9 +83,10 @@ public:
 class check_parser final : public command_parser {
 public:
     explicit check_parser(CLI::App& root)
-        : app_(*root.add_subcommand("check",
-                                    "Connect to a mail server and check every step up to RCPT TO, "
-                                    "naming the WHMCS error category of a failure and its cause.")),
+        : app_(add_command_app(root, "check",
+                               "Connect to a mail server and check every step up to RCPT TO, "
+                               "naming the WHMCS error category of a failure and its cause.",
+                               false)),
           options_(declare(app_)) {}
 
     CLI::App& app() override { return app_; }
@@ -103,15 +104,15 @@ public:
 
 private:
     static probe_option_set declare(CLI::App& app) {
-        app.footer(
-            "Example:\n"
-            "  smtp-probe check mail.example.com --port 587 --security starttls \\\n"
-            "      --user billing@example.com --password-env SMTP_PASSWORD --from "
-            "billing@example.com\n"
-            "\n"
-            "There is deliberately no --password option: give the password through an "
-            "environment\n"
-            "variable, a file, or the prompt that appears when stdin is a terminal.");
+        set_footer(app,
+                   "Example:\n"
+                   "  smtp-probe check mail.example.com --port 587 --security starttls \\\n"
+                   "      --user billing@example.com --password-env SMTP_PASSWORD --from "
+                   "billing@example.com\n"
+                   "\n"
+                   "There is deliberately no --password option: give the password through an "
+                   "environment\n"
+                   "variable, a file, or the prompt that appears when stdin is a terminal.");
         return declare_probe_options(app, probe_options_of::check);
     }
 

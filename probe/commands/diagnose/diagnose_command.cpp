@@ -1,10 +1,10 @@
 #include "probe/commands/diagnose/diagnose_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <ostream>
 
 #include "checks/session/pipeline.hpp"
+#include "probe/cli/cli_app.hpp"
 #include "probe/cli/host_port.hpp"
 #include "probe/cli/message_size.hpp"
 #include "probe/cli/option_rules.hpp"
@@ -70,7 +70,7 @@ cli_result build_diagnose(const diagnose_option_set& d, const cli_environment& e
     const auto& o = d.probe;
     for (const auto* opt : {o.port, o.security, o.ssl_type, o.all_addresses}) {
         if (is_set(opt)) {
-            return fail(opt->get_name() +
+            return fail(option_name_of(opt) +
                         " does not apply to diagnose, which tries 25, 26, 465 and 587 in their "
                         "usual modes; add more ports with --ports LIST");
         }
@@ -133,19 +133,20 @@ cli_result build_diagnose(const diagnose_option_set& d, const cli_environment& e
 class diagnose_parser final : public command_parser {
 public:
     explicit diagnose_parser(CLI::App& root)
-        : app_(*root.add_subcommand("diagnose",
-                                    "Try every usual port and TLS mode of a mail server (25, 26, "
-                                    "465, 587) and recommend the WHMCS SMTP Port and SMTP SSL "
-                                    "Type.")) {
-        app_.footer(
-            "Example:\n"
-            "  smtp-probe diagnose mail.example.com --user billing@example.com \\\n"
-            "      --password-env SMTP_PASSWORD --message-size 12MB\n"
-            "\n"
-            "Connections and TLS run for every combination at once; the login is tried one\n"
-            "combination at a time and stops after the password is refused once. Exit code: "
-            "0 a\n"
-            "combination works, 1 it works with warnings, 2 none works, 3 could not run.");
+        : app_(add_command_app(root, "diagnose",
+                               "Try every usual port and TLS mode of a mail server (25, 26, "
+                               "465, 587) and recommend the WHMCS SMTP Port and SMTP SSL "
+                               "Type.",
+                               false)) {
+        set_footer(app_,
+                   "Example:\n"
+                   "  smtp-probe diagnose mail.example.com --user billing@example.com \\\n"
+                   "      --password-env SMTP_PASSWORD --message-size 12MB\n"
+                   "\n"
+                   "Connections and TLS run for every combination at once; the login is tried one\n"
+                   "combination at a time and stops after the password is refused once. Exit code: "
+                   "0 a\n"
+                   "combination works, 1 it works with warnings, 2 none works, 3 could not run.");
         options_.probe = declare_probe_options(app_, probe_options_of::diagnose);
         options_.ports = add_valued_option(
             options_.probe, "--ports", "LIST",

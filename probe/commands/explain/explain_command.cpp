@@ -1,8 +1,8 @@
 #include "probe/commands/explain/explain_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <memory>
 
+#include "probe/cli/cli_app.hpp"
 #include "probe/cli/option_rules.hpp"
 #include "probe/commands/command.hpp"
 #include "probe/commands/explain/explain_run.hpp"
@@ -30,47 +30,35 @@ struct explain_options_cli {
 
 explain_options_cli add_explain_command(CLI::App& root) {
     explain_options_cli o;
-    auto* app = root.add_subcommand("explain",
-                                    "Say what a line from WHMCS System Logs means: its WHMCS error "
-                                    "category, the cause when the line names one, and what to do.");
-    o.app = app;
-    app->allow_extras(true);
-    app->footer(
-        "Examples:\n"
-        "  smtp-probe explain \"SMTP Error: Could not authenticate.\"\n"
-        "  smtp-probe explain auth_failed\n"
-        "  smtp-probe explain < system-log-excerpt.txt\n"
-        "\n"
-        "Without TEXT, a log excerpt is read from stdin (at most 200 lines, 64 KiB); at a\n"
-        "terminal the categories are listed. Exit code: 0 something was recognised, 2 nothing\n"
-        "was, 3 bad arguments.");
-    o.text = app->add_option("TEXT",
-                             "A line from System Logs (quote it), or a category id such as "
-                             "auth_failed")
-                 ->type_name("")
-                 ->expected(1, -1)
-                 ->allow_extra_args(true);  // every word, also after --
+    auto& app = add_command_app(root, "explain",
+                                "Say what a line from WHMCS System Logs means: its WHMCS error "
+                                "category, the cause when the line names one, and what to do.",
+                                true);
+    o.app = &app;
+    set_footer(app,
+               "Examples:\n"
+               "  smtp-probe explain \"SMTP Error: Could not authenticate.\"\n"
+               "  smtp-probe explain auth_failed\n"
+               "  smtp-probe explain < system-log-excerpt.txt\n"
+               "\n"
+               "Without TEXT, a log excerpt is read from stdin (at most 200 lines, 64 KiB); at a\n"
+               "terminal the categories are listed. Exit code: 0 something was recognised, 2 "
+               "nothing\n"
+               "was, 3 bad arguments.");
+    // Every word, also after --.
+    o.text = add_words_argument(app, "TEXT",
+                                "A line from System Logs (quote it), or a category id such as "
+                                "auth_failed");
     const std::string output = "Output";
-    o.format = app->add_option("--format")
-                   ->description("text|json (default text)")
-                   ->type_name("FMT")
-                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-                   ->group(output);
-    o.lang = app->add_option("--lang")
-                 ->description("zh|en (default: from LC_ALL, LC_MESSAGES, LANG)")
-                 ->type_name("LANG")
-                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-                 ->group(output);
-    o.color = app->add_option("--color")
-                  ->description("auto|always|never (default auto)")
-                  ->type_name("WHEN")
-                  ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-                  ->group(output);
+    o.format = add_value_option(app, "--format", "FMT", "text|json (default text)", output);
+    o.lang = add_value_option(app, "--lang", "LANG",
+                              "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
+    o.color = add_value_option(app, "--color", "WHEN", "auto|always|never (default auto)", output);
     return o;
 }
 
 cli_result build_explain(const explain_options_cli& o, const cli_environment& env) {
-    for (const auto& extra : o.app->remaining()) {
+    for (const auto& extra : remaining_words(*o.app)) {
         if (extra.size() > 1 && extra.front() == '-' && extra != "--") {
             return fail("unknown option " + quote_value(option_name(extra)) +
                         "; a line that starts with '-' goes after --, as in smtp-probe explain -- "
@@ -80,13 +68,13 @@ cli_result build_explain(const explain_options_cli& o, const cli_environment& en
     }
     explain_command cmd;
     std::string text;
-    for (const auto& word : o.text->results()) {
+    for (const auto& word : option_results(o.text)) {
         if (!text.empty()) {
             text += ' ';
         }
         text += word;
     }
-    if (!o.text->results().empty()) {
+    if (!option_results(o.text).empty()) {
         cmd.from = explain_command::source::argument;
         cmd.text = std::move(text);
     } else {

@@ -1,9 +1,9 @@
 #include "probe/commands/php_mail/php_mail_command.hpp"
 
-#include <CLI/CLI.hpp>
 #include <memory>
 
 #include "checks/evidence.hpp"
+#include "probe/cli/cli_app.hpp"
 #include "probe/cli/option_rules.hpp"
 #include "probe/commands/command.hpp"
 #include "probe/commands/php_mail/php_mail_run.hpp"
@@ -39,24 +39,22 @@ struct php_mail_options_cli {
 
 php_mail_options_cli add_php_mail_command(CLI::App& root) {
     php_mail_options_cli o;
-    auto* app = root.add_subcommand(
-        "php-mail",
+    auto& app = add_command_app(
+        root, "php-mail",
         "Check PHP mail() on this machine (WHMCS \"Could not instantiate mail function\"): "
         "disable_functions, sendmail_path, the sendmail program and the mail server behind it. "
-        "Sends nothing unless --send-to is given.");
-    o.app = app;
-    app->allow_extras(true);
-    app->footer(
+        "Sends nothing unless --send-to is given.",
+        true);
+    o.app = &app;
+    set_footer(
+        app,
         "Settings come from `php -i` (with -c PATH when --php-ini is given); without PHP, from\n"
         "the php.ini given with --php-ini. With --send-to, one labelled test message goes out\n"
         "the way WHMCS's \"PHP Mail\" sends it: PHP's own mail() when PHP is installed, else\n"
         "sendmail_path with the message on its stdin; only when no check failed. Exit code:\n"
         "0 ok, 1 part could not be judged, 2 a cause found, 3 could not run.");
-    const auto value = [app](const char* name, const char* type, const char* description) {
-        return app->add_option(name)
-            ->description(description)
-            ->type_name(type)
-            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    const auto value = [&app](const char* name, const char* type, const char* description) {
+        return add_value_option(app, name, type, description);
     };
     o.php_ini =
         value("--php-ini", "PATH", "the php.ini WHMCS uses (php-fpm's may differ from the CLI's)");
@@ -71,7 +69,7 @@ php_mail_options_cli add_php_mail_command(CLI::App& root) {
 }
 
 cli_result build_php_mail(const php_mail_options_cli& o, const cli_environment& env) {
-    for (const auto& extra : o.app->remaining()) {
+    for (const auto& extra : remaining_words(*o.app)) {
         if (extra.size() > 1 && extra.front() == '-') {
             return fail("unknown option " + quote_value(option_name(extra)) +
                         " (see smtp-probe php-mail --help)");

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <memory>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "net/ascii.hpp"
+#include "probe/cli/cli_app.hpp"
 #include "probe/cli/option_rules.hpp"
 #include "probe/commands/command.hpp"
 #include "probe/commands/run/run_report.hpp"
@@ -189,49 +189,46 @@ struct run_options_cli {
 
 run_options_cli add_run_command(CLI::App& root) {
     run_options_cli o;
-    auto* app = root.add_subcommand(
-        "run",
+    auto& app = add_command_app(
+        root, "run",
         "Probe every target of a config at once (modules share the settings), for cron, Nagios "
-        "or Icinga, and checks of many servers.");
-    o.app = app;
-    app->allow_extras(true);
-    app->footer(
-        "Example:\n"
-        "  smtp-probe run --config /etc/smtp-probe/smtp-probe.toml --format jsonl\n"
-        "\n"
-        "The config names where each secret is read from (password_env, password_file, ...),\n"
-        "never the secret; a secret file must be private to its owner (chmod 600). Logins to\n"
-        "one server with one user never overlap. Exit code: the worst target's (0 ok, 1\n"
-        "warnings, 2 a failure); 3 only when the run could not start (a config mistake).\n"
-        "See examples/smtp-probe.toml.");
-    const auto value = [app](const char* name, const char* type, const char* description,
-                             const std::string& group) {
-        return app->add_option(name)
-            ->description(description)
-            ->type_name(type)
-            ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast)
-            ->group(group);
-    };
+        "or Icinga, and checks of many servers.",
+        true);
+    o.app = &app;
+    set_footer(app,
+               "Example:\n"
+               "  smtp-probe run --config /etc/smtp-probe/smtp-probe.toml --format jsonl\n"
+               "\n"
+               "The config names where each secret is read from (password_env, password_file, "
+               "...),\n"
+               "never the secret; a secret file must be private to its owner (chmod 600). Logins "
+               "to\n"
+               "one server with one user never overlap. Exit code: the worst target's (0 ok, 1\n"
+               "warnings, 2 a failure); 3 only when the run could not start (a config mistake).\n"
+               "See examples/smtp-probe.toml.");
     const std::string what = "What to probe";
     const std::string output = "Output";
-    o.config = value("--config", "FILE", "the TOML config of modules and targets", what);
-    o.only = value("--only", "NAMES", "only these targets (comma-separated names)", what);
-    o.module = value("--module", "NAME", "only the targets of this module", what);
-    o.check_config = app->add_flag("--check-config")
-                         ->description("read and check the config and its secrets, connect nowhere")
-                         ->group(what);
-    o.concurrency = value("--concurrency", "N", "probes at once (default 50)", what);
-    o.per_host = value("--per-host", "N",
-                       "probes connected to one server address and port at once (default 2)", what);
-    o.as_user = value("--as-user", "USER", "connect as USER (root only)", what);
-    o.format = value("--format", "FMT", "text|jsonl|json (default text)", output);
-    o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
-    o.color = value("--color", "WHEN", "auto|always|never (default auto)", output);
-    o.transcript = app->add_flag("--transcript")
-                       ->description("keep each session's transcript (JSON)")
-                       ->group(output);
-    o.log_level =
-        value("--log-level", "LEVEL", "trace|debug|info|warn|error|off (default warn)", output);
+    o.config =
+        add_value_option(app, "--config", "FILE", "the TOML config of modules and targets", what);
+    o.only = add_value_option(app, "--only", "NAMES", "only these targets (comma-separated names)",
+                              what);
+    o.module = add_value_option(app, "--module", "NAME", "only the targets of this module", what);
+    o.check_config = add_flag_option(
+        app, "--check-config", "read and check the config and its secrets, connect nowhere", what);
+    o.concurrency =
+        add_value_option(app, "--concurrency", "N", "probes at once (default 50)", what);
+    o.per_host = add_value_option(
+        app, "--per-host", "N",
+        "probes connected to one server address and port at once (default 2)", what);
+    o.as_user = add_value_option(app, "--as-user", "USER", "connect as USER (root only)", what);
+    o.format = add_value_option(app, "--format", "FMT", "text|jsonl|json (default text)", output);
+    o.lang = add_value_option(app, "--lang", "LANG",
+                              "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
+    o.color = add_value_option(app, "--color", "WHEN", "auto|always|never (default auto)", output);
+    o.transcript =
+        add_flag_option(app, "--transcript", "keep each session's transcript (JSON)", output);
+    o.log_level = add_value_option(app, "--log-level", "LEVEL",
+                                   "trace|debug|info|warn|error|off (default warn)", output);
     return o;
 }
 
@@ -251,7 +248,7 @@ std::optional<std::string> count_problem(const CLI::Option* opt, std::string_vie
 }
 
 cli_result build_run(const run_options_cli& o, const cli_environment& env) {
-    for (const auto& extra : o.app->remaining()) {
+    for (const auto& extra : remaining_words(*o.app)) {
         if (extra.size() > 1 && extra.front() == '-') {
             return fail("unknown option " + quote_value(option_name(extra)) + help_hint(o.app));
         }
