@@ -454,7 +454,7 @@ private:
                 error_at(where, at, "unknown key; a module takes " + listed(module_keys));
             }
         }
-        const auto here = name_key.source();
+        const auto& here = name_key.source();
         if (m.security && ssl_type_mode && *m.security != *ssl_type_mode) {
             error_at(*ssl_type_at, path + ".ssl_type",
                      "security = \"" + std::string(security_name(*m.security)) +

@@ -4,8 +4,8 @@
 
 namespace smtp_probe {
 
-async_slots::async_slots(boost::asio::any_io_executor ex, std::size_t count)
-    : tokens_(std::move(ex), count) {}
+async_slots::async_slots(const boost::asio::any_io_executor& ex, std::size_t count)
+    : tokens_(ex, count) {}
 
 boost::asio::awaitable<async_slots::held> async_slots::acquire() {
     co_await tokens_.async_send(boost::system::error_code{}, boost::asio::use_awaitable);

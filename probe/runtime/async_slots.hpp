@@ -12,7 +12,7 @@ namespace smtp_probe {
 
 class async_slots {
 public:
-    async_slots(boost::asio::any_io_executor ex, std::size_t count);
+    async_slots(const boost::asio::any_io_executor& ex, std::size_t count);
 
     /// Held until destroyed; then the next waiter gets the slot.
     class held {
