@@ -138,15 +138,19 @@ std::size_t log_level_rank(std::string_view level) {
                                     log_levels.begin());
 }
 
-/// --format and --lang, the same for every command. Returns what was wrong, if anything.
 std::optional<std::string> read_format_and_lang(const CLI::Option* format, const CLI::Option* lang,
-                                                output_options& out, const cli_environment& env) {
+                                                output_options& out, const cli_environment& env,
+                                                bool nagios_too) {
     if (const auto text = given(format)) {
         const auto word = ascii_lowered(*text);
-        if (word != "text" && word != "json") {
-            return "--format: " + quote_value(*text) + " is not an output format; use text or json";
+        if (word == "nagios" && nagios_too) {
+            out.fmt = output_options::format::nagios;
+        } else if (word == "text" || word == "json") {
+            out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
+        } else {
+            return "--format: " + quote_value(*text) + " is not an output format; use " +
+                   (nagios_too ? "text, json or nagios" : "text or json");
         }
-        out.fmt = word == "json" ? output_options::format::json : output_options::format::text;
     }
     if (const auto text = given(lang)) {
         out.lang = ascii_lowered(*text);

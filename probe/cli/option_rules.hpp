@@ -40,11 +40,13 @@ inline constexpr std::string_view program_name = "smtp-probe";
 [[nodiscard]] std::string_view log_level_at(std::size_t rank);
 [[nodiscard]] std::size_t log_level_count();
 
-/// --format and --lang, the same for every command. Returns what was wrong, if anything.
+/// --format and --lang, the same for every command (nagios only where `nagios_too`). Returns
+/// what was wrong, if anything.
 [[nodiscard]] std::optional<std::string> read_format_and_lang(const CLI::Option* format,
                                                               const CLI::Option* lang,
                                                               output_options& out,
-                                                              const cli_environment& env);
+                                                              const cli_environment& env,
+                                                              bool nagios_too = false);
 /// --color, the same for every command.
 [[nodiscard]] std::optional<std::string> read_color(const CLI::Option* color, output_options& out);
 

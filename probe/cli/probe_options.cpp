@@ -339,7 +339,7 @@ private:
 
     problem read_output() {
         auto& out = cmd_.output;
-        if (auto problem = read_format_and_lang(o_.format, o_.lang, out, env_)) {
+        if (auto problem = read_format_and_lang(o_.format, o_.lang, out, env_, o_.nagios_format)) {
             return problem;
         }
         out.transcript = is_set(o_.transcript);
@@ -513,7 +513,12 @@ probe_option_set declare_probe_options(CLI::App& app, probe_options_of which) {
                              tls);
 
     const std::string output = "Output";
-    o.format = value("--format", "FMT", "text|json (default text)", output);
+    o.nagios_format = which == probe_options_of::check;
+    o.format = value("--format", "FMT",
+                     o.nagios_format ? "text|json|nagios (default text; nagios: a Nagios/Icinga "
+                                       "plugin's status line and performance data)"
+                                     : "text|json (default text)",
+                     output);
     o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
     o.transcript = flag("--transcript", "Include the SMTP conversation (AUTH hidden)", output);
     o.verbose = app.add_flag("-v,--verbose")

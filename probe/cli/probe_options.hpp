@@ -23,6 +23,7 @@ namespace smtp_probe {
 struct probe_option_set {
     CLI::App* app = nullptr;
     std::vector<CLI::Option*> valued;  ///< options that take a value (each may appear once)
+    bool nagios_format = false;        ///< --format nagios is accepted (check)
 
     CLI::Option* host = nullptr;
     CLI::Option* port = nullptr;

@@ -6,7 +6,8 @@
 namespace smtp_probe {
 
 struct output_options {
-    enum class format { text, json } fmt = format::text;
+    /// nagios: check only (probe/report/report_nagios.hpp).
+    enum class format { text, json, nagios } fmt = format::text;
     std::string lang;  ///< "zh" or "en"
     bool transcript = false;
     int verbosity = 0;

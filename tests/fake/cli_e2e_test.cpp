@@ -386,3 +386,44 @@ TEST_CASE("SSL Type TLS asks STARTTLS even when EHLO does not offer it, as PHPMa
     CHECK(sent_starttls(records[0].lines));
     CHECK_FALSE(sent_starttls(records[1].lines));
 }
+
+TEST_CASE("--format nagios: the plugin's state line and exit code for OK, WARNING and CRITICAL") {
+    test_pki pki;
+    struct row {
+        leaf_kind leaf;
+        std::string auth_reply;
+        int exit_code;
+        std::string state;
+    };
+    const std::vector<row> rows = {
+        {leaf_kind::valid, "235 2.7.0 Authentication successful\r\n", 0, "SMTP OK - "},
+        {leaf_kind::expiring_soon, "235 2.7.0 Authentication successful\r\n", 1, "SMTP WARNING - "},
+        {leaf_kind::valid, "535 5.7.8 Error: authentication failed\r\n", 2, "SMTP CRITICAL - "},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.state);
+        server_options o;
+        o.tls = pki.leaf(row.leaf);
+        fake_smtp_server server(starttls_then(row.auth_reply), o);
+        const auto r = run_probe(common_args(server.port(), pki) + " --format nagios --lang en");
+        CHECK(r.exit_code == row.exit_code);
+        CHECK(r.out.rfind(row.state + "127.0.0.1:", 0) == 0);
+        const auto bar = r.out.find(" | time=");
+        CHECK(bar != std::string::npos);
+        CHECK(r.out.find("cert_days_left=") != std::string::npos);
+        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+        CHECK(r.out.find(password) == std::string::npos);
+    }
+}
+
+TEST_CASE("--format nagios: a probe that cannot start says UNKNOWN on stdout with exit 3") {
+    // A file that exists but holds no certificate: refused when the trust store is loaded.
+    const auto r =
+        run_probe("check 127.0.0.1 --port 1 --ca-file " SP_E2E_SOURCE_FILE " --format nagios");
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.rfind("SMTP UNKNOWN - cannot load CA file ", 0) == 0);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    const auto refused = run_probe("diagnose 127.0.0.1 --format nagios", true);
+    CHECK(refused.exit_code == 3);
+    CHECK(refused.out.find("use text or json") != std::string::npos);
+}

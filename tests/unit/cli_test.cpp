@@ -478,7 +478,12 @@ TEST_CASE("output options") {
           output_options::color_mode::always);
 
     CHECK(contains(error_of(run({"check", "h.example", "--format", "xml"})),
-                   "'xml' is not an output format; use text or json"));
+                   "'xml' is not an output format; use text, json or nagios"));
+    CHECK(command_of(run({"check", "h.example", "--format", "NAGIOS"})).output.fmt ==
+          output_options::format::nagios);
+    // Nagios output is check's alone: diagnose compares many combinations.
+    CHECK(contains(error_of(run({"diagnose", "h.example", "--format", "nagios"})),
+                   "'nagios' is not an output format; use text or json"));
     CHECK(contains(error_of(run({"check", "h.example", "--lang", "fr"})), "use zh or en"));
     CHECK(contains(error_of(run({"check", "h.example", "--color", "sometimes"})),
                    "use auto, always or never"));

@@ -9,6 +9,7 @@
 #include "probe/commands/command.hpp"
 #include "probe/i18n/i18n.hpp"
 #include "probe/report/report_json.hpp"
+#include "probe/report/report_nagios.hpp"
 #include "probe/report/report_text.hpp"
 #include "probe/runtime/identity.hpp"
 #include "probe/runtime/local_names.hpp"
@@ -41,7 +42,11 @@ public:
             io.err << "smtp-probe: " << notice << '\n';
         }
         const auto identity = connect_identity(cmd.as_user, io.err);
+        const bool nagios = cmd.output.fmt == output_options::format::nagios;
         if (!identity) {
+            if (nagios) {
+                io.out << nagios_unknown("could not switch to the --as-user account");
+            }
             return static_cast<int>(exit_status::cannot_run);
         }
         auto& request = cmd.request;
@@ -52,11 +57,16 @@ public:
             results = rt.block_on(run_check(rt, request));
         } catch (const setup_error& e) {
             report_setup_error(e, *identity, io.err);
+            if (nagios) {
+                io.out << nagios_unknown(e.what());
+            }
             return static_cast<int>(exit_status::cannot_run);
         }
         const bool transcript = cmd.output.transcript;
         const auto lang = language_from_name(cmd.output.lang).value_or(language::en);
-        if (cmd.output.fmt == output_options::format::json) {
+        if (nagios) {
+            io.out << render_nagios(results, lang);
+        } else if (cmd.output.fmt == output_options::format::json) {
             auto doc = request.all_addresses ? summary_json(results, transcript)
                                              : to_json(results.front(), transcript);
             doc["run_as"] = run_as_json(*identity);

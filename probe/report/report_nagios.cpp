@@ -1,0 +1,193 @@
+#include "probe/report/report_nagios.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "probe/report/verdict_line.hpp"
+
+namespace smtp_probe {
+namespace {
+
+/// Plugin text stays on its line and never opens the performance data early.
+std::string plugin_text(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '|') {
+            out += '/';
+        } else if (u < 0x20 || u == 0x7f) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// A number as performance data wants it: plain decimal, no exponent, no trailing zeros.
+std::string perf_number(double v) {
+    auto s = fmt::format("{:.6f}", v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') {
+        s.pop_back();
+    }
+    return s == "-0" ? "0" : s;
+}
+
+std::string endpoint_of(const probe_target& t) {
+    const bool v6 = t.host.find(':') != std::string::npos;
+    return v6 ? fmt::format("[{}]:{}", t.host, t.port) : fmt::format("{}:{}", t.host, t.port);
+}
+
+double seconds(duration_ms d) {
+    return d.count() / 1000.0;
+}
+
+}  // namespace
+
+std::string perf_label(std::string_view label) {
+    std::string clean;
+    bool quote = false;
+    for (const char c : label) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) {
+            continue;
+        }
+        if (c == ' ' || c == '=' || c == '\'') {
+            quote = true;
+        }
+        clean += c;
+        if (c == '\'') {
+            clean += '\'';
+        }
+    }
+    return quote ? "'" + clean + "'" : clean;
+}
+
+std::string format_perfdata(const std::vector<perf_value>& values) {
+    std::string out;
+    for (const auto& v : values) {
+        if (!out.empty()) {
+            out += ' ';
+        }
+        out += perf_label(v.label) + "=" + perf_number(v.value) + v.uom;
+        const std::optional<double> fields[] = {v.warn, v.crit, v.min, v.max};
+        std::size_t last = 0;  // the fields up to the last one given
+        for (std::size_t i = 0; i < 4; ++i) {
+            if (fields[i]) {
+                last = i + 1;
+            }
+        }
+        for (std::size_t i = 0; i < last; ++i) {
+            out += ';';
+            if (fields[i]) {
+                out += perf_number(*fields[i]);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<perf_value> perfdata_of(const probe_result& r) {
+    std::vector<perf_value> out;
+    out.push_back({"time", seconds(r.duration), "s", {}, {}, 0.0, {}});
+    for (const auto& rec : r.checks) {
+        if (rec.status == phase_status::skip) {
+            continue;
+        }
+        out.push_back({std::string(phase_name(rec.name)) + "_time",
+                       seconds(rec.duration),
+                       "s",
+                       {},
+                       {},
+                       0.0,
+                       {}});
+    }
+    out.push_back({"round_trips", static_cast<double>(r.round_trips), "", {}, {}, 0.0, {}});
+    for (const auto& rec : r.checks) {
+        if (rec.certificate) {
+            out.push_back({"cert_days_left",
+                           static_cast<double>(rec.certificate->days_left),
+                           "",
+                           {},
+                           {},
+                           {},
+                           {}});
+            break;
+        }
+    }
+    return out;
+}
+
+std::string_view nagios_state_label(exit_status s) {
+    switch (s) {
+        case exit_status::ok:
+            return "SMTP OK";
+        case exit_status::warning:
+            return "SMTP WARNING";
+        case exit_status::failure:
+            return "SMTP CRITICAL";
+        case exit_status::cannot_run:
+            break;
+    }
+    return "SMTP UNKNOWN";
+}
+
+namespace {
+
+/// What one result says after the state: the verdict, or the first warning when it passed.
+std::string summary_of(const probe_result& r, language lang) {
+    if (!r.ok()) {
+        return verdict_line(r.outcome, lang);
+    }
+    if (!r.warnings.empty()) {
+        std::string out(describe(r.warnings.front().kind, lang).title);
+        if (r.warnings.size() > 1) {
+            out += fmt::format(" (+{})", r.warnings.size() - 1);
+        }
+        return out;
+    }
+    return verdict_line(r.outcome, lang);
+}
+
+}  // namespace
+
+std::string nagios_unknown(std::string_view why) {
+    return fmt::format("{} - {}\n", nagios_state_label(exit_status::cannot_run), plugin_text(why));
+}
+
+std::string render_nagios(const std::vector<probe_result>& results, language lang) {
+    if (results.empty()) {
+        return "SMTP UNKNOWN - nothing was probed\n";
+    }
+    auto state = exit_status::ok;
+    for (const auto& r : results) {
+        state = std::max(state, exit_status_of(r));
+    }
+    // The worst address speaks for the line and gives the performance data.
+    const auto worst = std::find_if(results.begin(), results.end(), [&](const probe_result& r) {
+        return exit_status_of(r) == state;
+    });
+    std::string out =
+        fmt::format("{} - {}", nagios_state_label(state), plugin_text(endpoint_of(worst->target)));
+    if (results.size() > 1) {
+        const auto failing = std::count_if(results.begin(), results.end(),
+                                           [](const probe_result& r) { return !r.ok(); });
+        out += fmt::format(" ({} of {} addresses failing)", failing, results.size());
+    }
+    out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, lang)),
+                       seconds(worst->duration), format_perfdata(perfdata_of(*worst)));
+    if (results.size() > 1) {
+        for (const auto& r : results) {
+            const auto* tcp = r.find(phase::tcp);
+            const std::string address = tcp && tcp->peer ? *tcp->peer : endpoint_of(r.target);
+            out += fmt::format("{} {}: {}\n", nagios_state_label(exit_status_of(r)).substr(5),
+                               plugin_text(address), plugin_text(summary_of(r, lang)));
+        }
+    }
+    return out;
+}
+
+}  // namespace smtp_probe

@@ -1,0 +1,134 @@
+#include "probe/report/report_nagios.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "tests/unit/perfdata_grammar.hpp"
+#include "tests/unit/report_fixtures.hpp"
+
+using namespace smtp_probe;
+
+namespace {
+
+std::string first_line(const std::string& out) {
+    return out.substr(0, out.find('\n'));
+}
+
+/// The performance data of the first line: after its only '|'.
+std::string perf_part(const std::string& line) {
+    const auto bar = line.find('|');
+    REQUIRE(bar != std::string::npos);
+    CHECK(line.find('|', bar + 1) == std::string::npos);
+    return line.substr(bar + 1);
+}
+
+}  // namespace
+
+TEST_CASE("perf_label quotes what the grammar needs quoted") {
+    struct row {
+        std::string in;
+        std::string out;
+    };
+    const std::vector<row> rows = {
+        {"time", "time"}, {"tls_time", "tls_time"}, {"a b", "'a b'"},
+        {"a=b", "'a=b'"}, {"it's", "'it''s'"},      {"x\ny\x7f", "xy"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.in);
+        CHECK(perf_label(r.in) == r.out);
+        const auto parsed = perfgrammar::parse(perf_label(r.in) + "=1");
+        REQUIRE(parsed);
+        REQUIRE(parsed->size() == 1);
+    }
+    CHECK(perfgrammar::parse("'it''s'=1")->front().label == "it's");
+}
+
+TEST_CASE("format_perfdata writes values, units and only the fields up to the last given") {
+    struct row {
+        perf_value in;
+        std::string out;
+    };
+    const std::vector<row> rows = {
+        {{"time", 0.1234567, "s", {}, {}, 0.0, {}}, "time=0.123457s;;;0"},
+        {{"time", 2, "s", 1.5, 3, 0.0, 10}, "time=2s;1.5;3;0;10"},
+        {{"round_trips", 7, "", {}, {}, {}, {}}, "round_trips=7"},
+        {{"cert_days_left", -3, "", 14, {}, {}, {}}, "cert_days_left=-3;14"},
+        {{"x", -0.0000001, "", {}, {}, {}, {}}, "x=0"},
+        {{"big", 1e9, "B", {}, {}, {}, {}}, "big=1000000000B"},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.out);
+        CHECK(format_perfdata({r.in}) == r.out);
+        CHECK(perfgrammar::parse(format_perfdata({r.in})));
+    }
+    CHECK(format_perfdata({rows[0].in, rows[2].in}) == "time=0.123457s;;;0 round_trips=7");
+}
+
+TEST_CASE("the grammar reader refuses what breaks the grammar") {
+    for (const char* bad :
+         {"time", "=1", "time=", "time=1x", "time=1s;;;;;", "'a=1", "t=1;a", "t=1.2.3", "t=abc"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(perfgrammar::parse(bad));
+    }
+}
+
+TEST_CASE("a passing probe: SMTP OK, its verdict, and grammatical performance data") {
+    const auto r = fixtures::passing();
+    const auto out = render_nagios({r}, language::en);
+    const auto line = first_line(out);
+    CHECK(line.rfind("SMTP OK - mail.example.com:587: ", 0) == 0);
+    CHECK(out == line + "\n");
+    const auto items = perfgrammar::parse(perf_part(line));
+    REQUIRE(items);
+    std::vector<std::string> labels;
+    for (const auto& it : *items) {
+        labels.push_back(it.label);
+    }
+    REQUIRE(labels.size() >= 4);
+    CHECK(labels.front() == "time");
+    CHECK(items->front().uom == "s");
+    CHECK(std::find(labels.begin(), labels.end(), "tls_time") != labels.end());
+    CHECK(std::find(labels.begin(), labels.end(), "round_trips") != labels.end());
+    const auto cert = std::find(labels.begin(), labels.end(), "cert_days_left");
+    REQUIRE(cert != labels.end());
+    CHECK((*items)[static_cast<std::size_t>(cert - labels.begin())].value == "60");
+}
+
+TEST_CASE("a failing probe is CRITICAL with its category and cause; a warning is WARNING") {
+    const auto auth = render_nagios({fixtures::auth_failure()}, language::en);
+    CHECK(auth.rfind("SMTP CRITICAL - ", 0) == 0);
+    CHECK(auth.find("(auth_failed)") != std::string::npos);
+    CHECK(perfgrammar::parse(perf_part(first_line(auth))));
+
+    const auto warn = render_nagios({fixtures::with_warnings()}, language::en);
+    CHECK(warn.rfind("SMTP WARNING - ", 0) == 0);
+
+    const auto zh = render_nagios({fixtures::auth_failure()}, language::zh);
+    CHECK(zh.rfind("SMTP CRITICAL - ", 0) == 0);
+    CHECK(zh != auth);
+}
+
+TEST_CASE("several addresses: the worst speaks for the status line, each has its own line") {
+    auto good = fixtures::passing();
+    auto bad = fixtures::tcp_refused();
+    const auto out = render_nagios({good, bad}, language::en);
+    CHECK(out.rfind("SMTP CRITICAL - ", 0) == 0);
+    CHECK(first_line(out).find("(1 of 2 addresses failing)") != std::string::npos);
+    CHECK(out.find("\nOK 192.0.2.10:587: ") != std::string::npos);
+    CHECK(out.find("\nCRITICAL ") != std::string::npos);
+    CHECK(std::count(out.begin(), out.end(), '\n') == 3);
+}
+
+TEST_CASE("server and config text never opens the performance data or breaks the line") {
+    auto r = fixtures::hostile();
+    r.target.host = "evil|host\nx";
+    const auto out = render_nagios({r}, language::en);
+    const auto line = first_line(out);
+    CHECK(line.find("evil/host x") != std::string::npos);
+    CHECK(perfgrammar::parse(perf_part(line)));
+    CHECK(fixtures::no_controls_but_newline(out));
+    CHECK(nagios_unknown("no CA\nfile | here") == "SMTP UNKNOWN - no CA file / here\n");
+    CHECK(render_nagios({}, language::en).rfind("SMTP UNKNOWN - ", 0) == 0);
+}
