@@ -10,6 +10,7 @@
 #include "checks/starttls_rules.hpp"
 #include "net/ascii.hpp"
 #include "net/mailbox.hpp"
+#include "probe/cli/cli_app.hpp"
 #include "probe/cli/duration_parse.hpp"
 #include "probe/cli/host_port.hpp"
 #include "probe/cli/option_rules.hpp"
@@ -35,10 +36,10 @@ public:
     check_builder(const probe_option_set& o, const cli_environment& env) : o_(o), env_(env) {}
 
     std::variant<probe_settings, cli_error> build() {
-        for (auto step :
-             {&check_builder::read_target, &check_builder::read_identity,
-              &check_builder::read_timing, &check_builder::read_network, &check_builder::read_tls,
-              &check_builder::read_output, &check_builder::read_secrets}) {
+        for (auto step : {&check_builder::read_target, &check_builder::read_identity,
+                          &check_builder::read_timing, &check_builder::read_network,
+                          &check_builder::read_tls, &check_builder::read_output,
+                          &check_builder::read_thresholds, &check_builder::read_secrets}) {
             if (auto error = (this->*step)()) {
                 return fail(std::move(*error));
             }
@@ -337,6 +338,38 @@ private:
         return std::nullopt;
     }
 
+    /// --time-warning, --time-critical, --cert-warning, --cert-critical (check only).
+    problem read_thresholds() {
+        auto& t = cmd_.thresholds;
+        const struct {
+            CLI::Option* option;
+            std::optional<nagios_range>* into;
+            bool days;
+        } rows[] = {{o_.time_warning, &t.time_warning, false},
+                    {o_.time_critical, &t.time_critical, false},
+                    {o_.cert_warning, &t.cert_warning, true},
+                    {o_.cert_critical, &t.cert_critical, true}};
+        for (const auto& row : rows) {
+            const auto text = given(row.option);
+            if (!text) {
+                continue;
+            }
+            const auto name = option_name_of(row.option);
+            auto parsed = parse_nagios_range(*text);
+            if (auto* error = std::get_if<std::string>(&parsed)) {
+                return name + ": " + *error;
+            }
+            auto& range = std::get<nagios_range>(parsed);
+            // A bare N alerts above N, which for days left is never what is meant.
+            if (row.days && !range.inside && text->find(':') == std::string::npos) {
+                return name + ": " + quote_value(*text) + " would alert with more than " + *text +
+                       " days left; write " + *text + ": to alert below " + *text + " days";
+            }
+            *row.into = std::move(range);
+        }
+        return std::nullopt;
+    }
+
     problem read_output() {
         auto& out = cmd_.output;
         if (auto problem = read_format_and_lang(o_.format, o_.lang, out, env_, o_.nagios_format)) {
@@ -511,6 +544,25 @@ probe_option_set declare_probe_options(CLI::App& app, probe_options_of which) {
                              "Warn when the certificate expires within N days, 0-3650 "
                              "(default 14)",
                              tls);
+
+    if (which == probe_options_of::check) {
+        const std::string monitoring =
+            "Monitoring thresholds (Nagios ranges: N, N:, ~:N, A:B, @A:B)";
+        o.time_warning = value("--time-warning", "RANGE",
+                               "Warning when the whole probe's seconds alert this range "
+                               "(2 = above 2 s)",
+                               monitoring);
+        o.time_critical = value("--time-critical", "RANGE",
+                                "Critical when the probe's seconds alert this range", monitoring);
+        o.cert_warning = value("--cert-warning", "RANGE",
+                               "Warning when the certificate's days left alert this range "
+                               "(30: = below 30 days)",
+                               monitoring);
+        o.cert_critical = value("--cert-critical", "RANGE",
+                                "Critical when the certificate's days left alert this range "
+                                "(7: = below 7 days)",
+                                monitoring);
+    }
 
     const std::string output = "Output";
     o.nagios_format = which == probe_options_of::check;

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "checks/monitoring_state.hpp"
 #include "checks/request.hpp"
 #include "probe/cli/cli.hpp"
 
@@ -49,6 +50,10 @@ struct probe_option_set {
     CLI::Option* ca_path = nullptr;
     CLI::Option* insecure = nullptr;
     CLI::Option* cert_warn_days = nullptr;
+    CLI::Option* time_warning = nullptr;  ///< check only, like the three below
+    CLI::Option* time_critical = nullptr;
+    CLI::Option* cert_warning = nullptr;
+    CLI::Option* cert_critical = nullptr;
     CLI::Option* helo = nullptr;
     CLI::Option* as_user = nullptr;
     CLI::Option* dns_server = nullptr;
@@ -67,6 +72,7 @@ struct probe_settings {
     output_options output;
     std::vector<std::string> notices;    ///< warnings for stderr, e.g. implicit TLS on port 25
     std::optional<std::string> as_user;  ///< --as-user: connect as this user (root only)
+    monitoring_thresholds thresholds;    ///< check's --time-warning and the like
 };
 
 /// Which options a command takes: check chooses the port and mode, diagnose tries them all.

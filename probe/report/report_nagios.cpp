@@ -73,26 +73,30 @@ std::string format_perfdata(const std::vector<perf_value>& values) {
             out += ' ';
         }
         out += perf_label(v.label) + "=" + perf_number(v.value) + v.uom;
-        const std::optional<double> fields[] = {v.warn, v.crit, v.min, v.max};
+        const std::string fields[] = {plugin_text(v.warn), plugin_text(v.crit),
+                                      v.min ? perf_number(*v.min) : "",
+                                      v.max ? perf_number(*v.max) : ""};
         std::size_t last = 0;  // the fields up to the last one given
         for (std::size_t i = 0; i < 4; ++i) {
-            if (fields[i]) {
+            if (!fields[i].empty()) {
                 last = i + 1;
             }
         }
         for (std::size_t i = 0; i < last; ++i) {
             out += ';';
-            if (fields[i]) {
-                out += perf_number(*fields[i]);
-            }
+            out += fields[i];
         }
     }
     return out;
 }
 
-std::vector<perf_value> perfdata_of(const probe_result& r) {
+std::vector<perf_value> perfdata_of(const probe_result& r, const monitoring_thresholds& t) {
+    const auto text = [](const std::optional<nagios_range>& range) {
+        return range ? range->text : std::string();
+    };
     std::vector<perf_value> out;
-    out.push_back({"time", seconds(r.duration), "s", {}, {}, 0.0, {}});
+    out.push_back(
+        {"time", seconds(r.duration), "s", text(t.time_warning), text(t.time_critical), 0.0, {}});
     for (const auto& rec : r.checks) {
         if (rec.status == phase_status::skip) {
             continue;
@@ -111,8 +115,8 @@ std::vector<perf_value> perfdata_of(const probe_result& r) {
             out.push_back({"cert_days_left",
                            static_cast<double>(rec.certificate->days_left),
                            "",
-                           {},
-                           {},
+                           text(t.cert_warning),
+                           text(t.cert_critical),
                            {},
                            {}});
             break;
@@ -137,8 +141,13 @@ std::string_view nagios_state_label(exit_status s) {
 
 namespace {
 
-/// What one result says after the state: the verdict, or the first warning when it passed.
-std::string summary_of(const probe_result& r, language lang) {
+/// What one result says after the state: the verdict, or the first warning when it passed; what
+/// a threshold found, when it raised the state.
+std::string summary_of(const probe_result& r, language lang, const monitoring_thresholds& t) {
+    const auto state = monitoring_state(r, t);
+    if (state.raised_by) {
+        return *state.raised_by + "; " + verdict_line(r.outcome, lang);
+    }
     if (!r.ok()) {
         return verdict_line(r.outcome, lang);
     }
@@ -158,17 +167,18 @@ std::string nagios_unknown(std::string_view why) {
     return fmt::format("{} - {}\n", nagios_state_label(exit_status::cannot_run), plugin_text(why));
 }
 
-std::string render_nagios(const std::vector<probe_result>& results, language lang) {
+std::string render_nagios(const std::vector<probe_result>& results, language lang,
+                          const monitoring_thresholds& t) {
     if (results.empty()) {
         return "SMTP UNKNOWN - nothing was probed\n";
     }
     auto state = exit_status::ok;
     for (const auto& r : results) {
-        state = std::max(state, exit_status_of(r));
+        state = std::max(state, monitoring_state(r, t).state);
     }
     // The worst address speaks for the line and gives the performance data.
     const auto worst = std::find_if(results.begin(), results.end(), [&](const probe_result& r) {
-        return exit_status_of(r) == state;
+        return monitoring_state(r, t).state == state;
     });
     std::string out =
         fmt::format("{} - {}", nagios_state_label(state), plugin_text(endpoint_of(worst->target)));
@@ -177,14 +187,15 @@ std::string render_nagios(const std::vector<probe_result>& results, language lan
                                            [](const probe_result& r) { return !r.ok(); });
         out += fmt::format(" ({} of {} addresses failing)", failing, results.size());
     }
-    out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, lang)),
-                       seconds(worst->duration), format_perfdata(perfdata_of(*worst)));
+    out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, lang, t)),
+                       seconds(worst->duration), format_perfdata(perfdata_of(*worst, t)));
     if (results.size() > 1) {
         for (const auto& r : results) {
             const auto* tcp = r.find(phase::tcp);
             const std::string address = tcp && tcp->peer ? *tcp->peer : endpoint_of(r.target);
-            out += fmt::format("{} {}: {}\n", nagios_state_label(exit_status_of(r)).substr(5),
-                               plugin_text(address), plugin_text(summary_of(r, lang)));
+            out += fmt::format("{} {}: {}\n",
+                               nagios_state_label(monitoring_state(r, t).state).substr(5),
+                               plugin_text(address), plugin_text(summary_of(r, lang, t)));
         }
     }
     return out;

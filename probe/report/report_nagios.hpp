@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "checks/evidence.hpp"
+#include "checks/monitoring_state.hpp"
 #include "probe/i18n/i18n.hpp"
 
 namespace smtp_probe {
@@ -18,9 +19,9 @@ namespace smtp_probe {
 struct perf_value {
     std::string label;
     double value = 0;
-    std::string uom;  ///< "", "s", "ms", "us", "%", "B", "KB", "MB", "TB" or "c"
-    std::optional<double> warn;
-    std::optional<double> crit;
+    std::string uom;   ///< "", "s", "ms", "us", "%", "B", "KB", "MB", "TB" or "c"
+    std::string warn;  ///< a range as written (checks/monitoring_state.hpp), or empty
+    std::string crit;
     std::optional<double> min;
     std::optional<double> max;
 };
@@ -31,7 +32,9 @@ struct perf_value {
 /// The values separated by spaces; trailing empty fields left out.
 [[nodiscard]] std::string format_perfdata(const std::vector<perf_value>& values);
 /// What a result measured: time, each phase that ran, round trips, the certificate's days left.
-[[nodiscard]] std::vector<perf_value> perfdata_of(const probe_result& r);
+/// With the thresholds' ranges on time and cert_days_left.
+[[nodiscard]] std::vector<perf_value> perfdata_of(const probe_result& r,
+                                                  const monitoring_thresholds& t = {});
 
 /// "SMTP OK", "SMTP WARNING", "SMTP CRITICAL".
 [[nodiscard]] std::string_view nagios_state_label(exit_status s);
@@ -39,6 +42,8 @@ struct perf_value {
 /// in a newline. Never holds a '|' outside the one before the performance data.
 /// "SMTP UNKNOWN - why", for a probe that could not start (exit 3).
 [[nodiscard]] std::string nagios_unknown(std::string_view why);
-[[nodiscard]] std::string render_nagios(const std::vector<probe_result>& results, language lang);
+/// The state is the worst monitoring_state() of the results under `t`.
+[[nodiscard]] std::string render_nagios(const std::vector<probe_result>& results, language lang,
+                                        const monitoring_thresholds& t = {});
 
 }  // namespace smtp_probe

@@ -427,3 +427,40 @@ TEST_CASE("--format nagios: a probe that cannot start says UNKNOWN on stdout wit
     CHECK(refused.exit_code == 3);
     CHECK(refused.out.find("use text or json") != std::string::npos);
 }
+
+TEST_CASE("thresholds: a passing probe raised to WARNING by --cert-warning, in every format") {
+    test_pki pki;
+    server_options o;
+    o.tls = pki.leaf(leaf_kind::valid);
+    const auto args = " --cert-warning 100000: --lang en";
+    {
+        fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+        const auto r = run_probe(common_args(server.port(), pki) + args + " --format json");
+        CHECK(r.exit_code == 1);
+        const auto json = parse_object(r.out);
+        CHECK(json.at("ok") == true);
+        CHECK(json.at("monitoring_state") == "warning");
+        CHECK(json.at("monitoring_raised_by").as_string().ends_with("(--cert-warning 100000:)"));
+    }
+    {
+        fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+        const auto r = run_probe(common_args(server.port(), pki) + args + " --format nagios");
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.rfind("SMTP WARNING - 127.0.0.1:", 0) == 0);
+        CHECK(r.out.find(";100000:") != std::string::npos);
+    }
+    {
+        fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+        const auto r = run_probe(common_args(server.port(), pki) + args);
+        CHECK(r.exit_code == 1);
+        CHECK(r.out.find("Monitoring threshold: certificate ") != std::string::npos);
+    }
+    {
+        fake_smtp_server server(starttls_then("235 2.7.0 Authentication successful\r\n"), o);
+        const auto r = run_probe(common_args(server.port(), pki) + " --format json");
+        CHECK(r.exit_code == 0);
+        const auto json = parse_object(r.out);
+        CHECK(json.at("monitoring_state") == "ok");
+        CHECK(json.find("monitoring_raised_by") == json.end());
+    }
+}

