@@ -9,21 +9,8 @@
 namespace smtp_probe {
 namespace {
 
-/// Plugin text stays on its line and never opens the performance data early.
 std::string plugin_text(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (c == '|') {
-            out += '/';
-        } else if (u < 0x20 || u == 0x7f) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return nagios_text(s);
 }
 
 /// A number as performance data wants it: plain decimal, no exponent, no trailing zeros.
@@ -46,6 +33,28 @@ double seconds(duration_ms d) {
 }
 
 }  // namespace
+
+std::string nagios_text(std::string_view s, std::size_t limit) {
+    if (s.size() > limit) {
+        while (limit > 0 && (static_cast<unsigned char>(s[limit]) & 0xC0) == 0x80) {
+            --limit;  // never cut a UTF-8 sequence
+        }
+        s = s.substr(0, limit);
+    }
+    std::string out;
+    out.reserve(s.size());
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '|') {
+            out += '/';
+        } else if (u < 0x20 || u == 0x7f) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
 
 std::string perf_label(std::string_view label) {
     std::string clean;

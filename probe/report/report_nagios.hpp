@@ -36,6 +36,10 @@ struct perf_value {
 [[nodiscard]] std::vector<perf_value> perfdata_of(const probe_result& r,
                                                   const monitoring_thresholds& t = {});
 
+/// Text as plugin output may hold it: '|' (which opens the performance data) becomes '/', control
+/// bytes (a new line ends the status line) become spaces, and at most `limit` bytes are kept.
+[[nodiscard]] std::string nagios_text(std::string_view s, std::size_t limit = 1024);
+
 /// "SMTP OK", "SMTP WARNING", "SMTP CRITICAL".
 [[nodiscard]] std::string_view nagios_state_label(exit_status s);
 /// The whole plugin output for check's results (one per address with --all-addresses), ending

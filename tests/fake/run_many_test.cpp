@@ -3,7 +3,9 @@
 // and user, connections per server address), a hanging server that delays no one, and a
 // thousand targets with hostile ones among them.
 #include <doctest/doctest.h>
+
 #include <sys/stat.h>
+#include <algorithm>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -18,6 +20,7 @@
 #include "probe/commands/command_line.hpp"
 #include "probe/runtime/runtime.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
+#include "tests/unit/perfdata_grammar.hpp"
 #include "tests/unit/temp_file.hpp"
 
 using namespace std::chrono_literals;
@@ -37,8 +40,10 @@ struct run_output {
 
 run_output run_with_config(const std::string& config_text, std::vector<std::string> extra = {}) {
     testing::temp_file config(config_text);
-    std::vector<std::string> words = {"smtp-probe",  "run",      "--config",
-                                      config.path(), "--format", "jsonl"};
+    std::vector<std::string> words = {"smtp-probe", "run", "--config", config.path()};
+    if (std::find(extra.begin(), extra.end(), "--format") == extra.end()) {
+        words.insert(words.end(), {"--format", "jsonl"});
+    }
     words.insert(words.end(), extra.begin(), extra.end());
     std::vector<const char*> argv;
     for (const auto& w : words) {
@@ -348,4 +353,47 @@ TEST_CASE(
     CHECK(cause_of(lines.targets.at("t7")) != "(none)");
     CHECK(cause_of(lines.targets.at("t99")) == "reply_timeout");
     CHECK(cause_of(lines.targets.at("t200")) == "tcp_refused");
+}
+
+TEST_CASE("run --format nagios: one check for the run, a line per target that is not OK") {
+    fake_smtp_server good(plain_ok());
+    fake_smtp_server refused(plain_auth("535 5.7.8 Authentication credentials invalid\r\n"));
+    const auto nobody = closed_port();
+    const std::string config =
+        module_plain("open") +
+        module_plain("login",
+                     "user = \"billing@example.test\"\npassword_env = \"SP_RUN_PASSWORD\"\n"
+                     "no_rcpt = true\n") +
+        target("good", "127.0.0.1", good.port(), "open") +
+        target("refused", "127.0.0.1", refused.port(), "login") +
+        target("closed", "127.0.0.1", nobody, "open");
+    const auto r = run_with_config(config, {"--format", "nagios", "--lang", "en"});
+    INFO(r.out);
+    CHECK(r.exit_code == 2);
+    const auto first = r.out.substr(0, r.out.find('\n'));
+    CHECK(first.rfind("SMTP CRITICAL - 3 targets: 1 ok, 0 warning, 2 critical; failing: refused, "
+                      "closed | ",
+                      0) == 0);
+    const auto perf = perfgrammar::parse(first.substr(first.find('|') + 1));
+    REQUIRE(perf);
+    REQUIRE(perf->size() == 6);
+    CHECK((*perf)[0].label == "targets");
+    CHECK((*perf)[0].value == "3");
+    CHECK((*perf)[3].label == "critical");
+    CHECK((*perf)[3].value == "2");
+    CHECK(r.out.find("\nCRITICAL refused 127.0.0.1:" + std::to_string(refused.port()) +
+                     ": Authentication failed (auth_failed)") != std::string::npos);
+    CHECK(r.out.find("\nCRITICAL closed ") != std::string::npos);
+    CHECK(r.out.find(" good ") == std::string::npos);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 3);
+    CHECK(r.out.find("run-Secret-77") == std::string::npos);
+
+    const auto all_good = run_with_config(config, {"--format", "nagios", "--only", "good"});
+    CHECK(all_good.exit_code == 0);
+    CHECK(all_good.out.rfind("SMTP OK - 1 targets: 1 ok, 0 warning, 0 critical | targets=1", 0) ==
+          0);
+
+    const auto broken = run_with_config("colour = 1\n", {"--format", "nagios"});
+    CHECK(broken.exit_code == 3);
+    CHECK(broken.out.rfind("SMTP UNKNOWN - the run could not start", 0) == 0);
 }

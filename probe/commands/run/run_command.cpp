@@ -17,6 +17,7 @@
 #include "probe/i18n/i18n.hpp"
 #include "probe/report/quote_value.hpp"
 #include "probe/report/report_json.hpp"
+#include "probe/report/report_nagios.hpp"
 #include "probe/runtime/identity.hpp"
 #include "probe/runtime/local_names.hpp"
 #include "probe/runtime/runtime.hpp"
@@ -64,6 +65,17 @@ public:
     using command_with::command_with;
 
     int run(runtime& rt, command_io& io) override {
+        const int status = run_targets(rt, io);
+        // A monitoring system reads stdout: a run that could not start says so there too.
+        if (status == cannot_run && options.fmt == run_command::format::nagios) {
+            io.out << nagios_unknown("the run could not start; the reason is on stderr")
+                   << std::flush;
+        }
+        return status;
+    }
+
+private:
+    int run_targets(runtime& rt, command_io& io) {
         auto& cmd = options;
         auto loaded = load_run_config(cmd.config_path);
         if (auto* errors = std::get_if<std::vector<config_error>>(&loaded)) {
@@ -157,6 +169,9 @@ public:
                 io.out << serialize_json(doc) << '\n';
                 break;
             }
+            case run_command::format::nagios:
+                io.out << render_run_nagios(entries, lang, elapsed);
+                break;
             case run_command::format::text: {
                 print_identity_notes(*identity, lang, io.err);
                 text_options text;
@@ -221,7 +236,10 @@ run_options_cli add_run_command(CLI::App& root) {
         app, "--per-host", "N",
         "probes connected to one server address and port at once (default 2)", what);
     o.as_user = add_value_option(app, "--as-user", "USER", "connect as USER (root only)", what);
-    o.format = add_value_option(app, "--format", "FMT", "text|jsonl|json (default text)", output);
+    o.format = add_value_option(
+        app, "--format", "FMT",
+        "text|jsonl|json|nagios (default text; nagios: one Nagios/Icinga check for the whole run)",
+        output);
     o.lang = add_value_option(app, "--lang", "LANG",
                               "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
     o.color = add_value_option(app, "--color", "WHEN", "auto|always|never (default auto)", output);
@@ -300,9 +318,11 @@ cli_result build_run(const run_options_cli& o, const cli_environment& env) {
             cmd.fmt = run_command::format::jsonl;
         } else if (word == "json") {
             cmd.fmt = run_command::format::json;
+        } else if (word == "nagios") {
+            cmd.fmt = run_command::format::nagios;
         } else {
             return fail("--format: " + quote_value(*text) +
-                        " is not an output format of run; use text, jsonl or json");
+                        " is not an output format of run; use text, jsonl, json or nagios");
         }
     }
     auto& out = cmd.output;

@@ -19,7 +19,7 @@ struct run_command {
     std::vector<std::string> only;      ///< --only: these targets
     std::optional<std::string> module;  ///< --module: the targets of this module
     bool check_config = false;          ///< validate (secrets included) without connecting
-    enum class format { text, jsonl, json } fmt = format::text;
+    enum class format { text, jsonl, json, nagios } fmt = format::text;
     output_options output;
     std::optional<std::string> as_user;
     std::function<const char*(const char*)> getenv;  ///< where password_env is read

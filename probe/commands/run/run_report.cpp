@@ -10,6 +10,7 @@
 #include "probe/i18n/detail_text.hpp"
 #include "probe/report/display_width.hpp"
 #include "probe/report/report_json.hpp"
+#include "probe/report/report_nagios.hpp"
 #include "probe/report/terminal_style.hpp"
 #include "probe/report/verdict_line.hpp"
 
@@ -211,6 +212,70 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
 std::string progress_text(std::size_t done, std::size_t total, std::size_t failing, language lang) {
     return fmt::format(fmt::runtime(ui_text(ui_string::run_progress, lang)), fmt::arg("done", done),
                        fmt::arg("total", total), fmt::arg("failing", failing));
+}
+
+std::string render_run_nagios(const std::vector<run_entry>& entries, language lang,
+                              std::chrono::milliseconds elapsed, std::size_t max_lines) {
+    std::size_t ok = 0;
+    std::size_t warning = 0;
+    std::size_t critical = 0;
+    std::size_t not_run = 0;
+    std::vector<const run_entry*> failing;
+    std::vector<const run_entry*> not_ok;
+    for (const auto& e : entries) {
+        if (!e.finished) {
+            continue;
+        }
+        const auto status = exit_status_of(e.outcome);
+        if (status == exit_status::ok) {
+            ++ok;
+            continue;
+        }
+        not_ok.push_back(&e);
+        if (status == exit_status::warning) {
+            ++warning;
+        } else {
+            ++critical;
+            not_run += e.outcome.result ? 0 : 1;
+            failing.push_back(&e);
+        }
+    }
+    const auto state = worst_status(entries);
+    const auto& named = failing.empty() ? not_ok : failing;
+    std::string out(nagios_state_label(state));
+    out += fmt::format(" - {} targets: {} ok, {} warning, {} critical", entries.size(), ok, warning,
+                       critical);
+    if (!named.empty()) {
+        out += failing.empty() ? "; warning: " : "; failing: ";
+        for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
+            out += (i > 0 ? ", " : "") + nagios_text(named[i]->target->name, 64);
+        }
+        if (named.size() > 5) {
+            out += fmt::format(" and {} more", named.size() - 5);
+        }
+    }
+    const auto count = [](const char* label, std::size_t n) {
+        return perf_value{label, static_cast<double>(n), "", {}, {}, 0.0, {}};
+    };
+    out += " | " + format_perfdata({count("targets", entries.size()),
+                                    count("ok", ok),
+                                    count("warning", warning),
+                                    count("critical", critical),
+                                    count("not_run", not_run),
+                                    {"time", elapsed.count() / 1000.0, "s", {}, {}, 0.0, {}}});
+    out += '\n';
+    for (std::size_t i = 0; i < not_ok.size() && i < max_lines; ++i) {
+        const auto& e = *not_ok[i];
+        const auto word = nagios_state_label(exit_status_of(e.outcome)).substr(5);
+        const std::string said = e.outcome.result ? verdict_line(e.outcome.result->outcome, lang)
+                                                  : "not run: " + e.outcome.setup_error;
+        out += fmt::format("{} {} {}: {}\n", word, nagios_text(e.target->name, 128),
+                           nagios_text(server_text(e.request), 300), nagios_text(said));
+    }
+    if (not_ok.size() > max_lines) {
+        out += fmt::format("... and {} more targets not OK\n", not_ok.size() - max_lines);
+    }
+    return out;
 }
 
 }  // namespace smtp_probe

@@ -41,6 +41,13 @@ struct run_entry {
 [[nodiscard]] std::string render_run_text(const std::vector<run_entry>& entries,
                                           const text_options& options);
 
+/// The run as one Nagios/Icinga check: the worst state, how many targets fail and the first of
+/// them by name, performance data counting the targets by state, then a line for each target
+/// that is not OK (at most `max_lines`, then how many more).
+[[nodiscard]] std::string render_run_nagios(const std::vector<run_entry>& entries, language lang,
+                                            std::chrono::milliseconds elapsed,
+                                            std::size_t max_lines = 100);
+
 /// "12/50 done, 3 failing" for the progress line.
 [[nodiscard]] std::string progress_text(std::size_t done, std::size_t total, std::size_t failing,
                                         language lang);
