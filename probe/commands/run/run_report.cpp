@@ -257,12 +257,14 @@ std::string render_run_nagios(const std::vector<run_entry>& entries, language la
     const auto count = [](const char* label, std::size_t n) {
         return perf_value{label, static_cast<double>(n), "", {}, {}, 0.0, {}};
     };
-    out += " | " + format_perfdata({count("targets", entries.size()),
-                                    count("ok", ok),
-                                    count("warning", warning),
-                                    count("critical", critical),
-                                    count("not_run", not_run),
-                                    {"time", elapsed.count() / 1000.0, "s", {}, {}, 0.0, {}}});
+    out += " | " +
+           format_perfdata(
+               {count("targets", entries.size()),
+                count("ok", ok),
+                count("warning", warning),
+                count("critical", critical),
+                count("not_run", not_run),
+                {"time", static_cast<double>(elapsed.count()) / 1000.0, "s", {}, {}, 0.0, {}}});
     out += '\n';
     for (std::size_t i = 0; i < not_ok.size() && i < max_lines; ++i) {
         const auto& e = *not_ok[i];
