@@ -135,17 +135,11 @@ std::vector<perf_value> perfdata_of(const probe_result& r, const monitoring_thre
 }
 
 std::string_view nagios_state_label(exit_status s) {
-    switch (s) {
-        case exit_status::ok:
-            return "SMTP OK";
-        case exit_status::warning:
-            return "SMTP WARNING";
-        case exit_status::failure:
-            return "SMTP CRITICAL";
-        case exit_status::cannot_run:
-            break;
-    }
-    return "SMTP UNKNOWN";
+    // In exit_status's order, which is the plugin's exit code.
+    static constexpr std::string_view labels[] = {"SMTP OK", "SMTP WARNING", "SMTP CRITICAL",
+                                                  "SMTP UNKNOWN"};
+    const auto i = static_cast<std::size_t>(s);
+    return i < std::size(labels) ? labels[i] : labels[3];
 }
 
 namespace {

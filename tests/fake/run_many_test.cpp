@@ -143,18 +143,26 @@ std::string target(const std::string& name, const std::string& host, std::uint16
 
 }  // namespace
 
+namespace {
+
+/// Three targets: one that passes, one whose login is refused, one on a closed port.
+std::string good_refused_closed(std::uint16_t good, std::uint16_t refused, std::uint16_t closed) {
+    return module_plain("open") +
+           module_plain("login",
+                        "user = \"billing@example.test\"\npassword_env = \"SP_RUN_PASSWORD\"\n"
+                        "no_rcpt = true\n") +
+           target("good", "127.0.0.1", good, "open") +
+           target("refused", "127.0.0.1", refused, "login") +
+           target("closed", "127.0.0.1", closed, "open");
+}
+
+}  // namespace
+
 TEST_CASE("run: each target's verdict, the summary and the worst exit code") {
     fake_smtp_server good(plain_ok());
     fake_smtp_server refused(plain_auth("535 5.7.8 Authentication credentials invalid\r\n"));
     const auto nobody = closed_port();
-    const std::string config =
-        module_plain("open") +
-        module_plain("login",
-                     "user = \"billing@example.test\"\npassword_env = \"SP_RUN_PASSWORD\"\n"
-                     "no_rcpt = true\n") +
-        target("good", "127.0.0.1", good.port(), "open") +
-        target("refused", "127.0.0.1", refused.port(), "login") +
-        target("closed", "127.0.0.1", nobody, "open");
+    const auto config = good_refused_closed(good.port(), refused.port(), nobody);
     const auto r = run_with_config(config);
     INFO(r.err);
     INFO(r.out);
@@ -359,14 +367,7 @@ TEST_CASE("run --format nagios: one check for the run, a line per target that is
     fake_smtp_server good(plain_ok());
     fake_smtp_server refused(plain_auth("535 5.7.8 Authentication credentials invalid\r\n"));
     const auto nobody = closed_port();
-    const std::string config =
-        module_plain("open") +
-        module_plain("login",
-                     "user = \"billing@example.test\"\npassword_env = \"SP_RUN_PASSWORD\"\n"
-                     "no_rcpt = true\n") +
-        target("good", "127.0.0.1", good.port(), "open") +
-        target("refused", "127.0.0.1", refused.port(), "login") +
-        target("closed", "127.0.0.1", nobody, "open");
+    const auto config = good_refused_closed(good.port(), refused.port(), nobody);
     const auto r = run_with_config(config, {"--format", "nagios", "--lang", "en"});
     INFO(r.out);
     CHECK(r.exit_code == 2);
