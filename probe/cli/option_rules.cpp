@@ -60,7 +60,10 @@ std::optional<std::string> given(const CLI::Option* opt) {
     if (opt == nullptr || opt->results().empty()) {
         return std::nullopt;
     }
-    return opt->results().front();
+    // The last one given: add_value_option's options promise it (TakeLast only shapes what
+    // CLI11's as<T>() returns; results() keeps every value); probe options given twice are
+    // refused before this is read.
+    return opt->results().back();
 }
 
 bool is_set(const CLI::Option* opt) {

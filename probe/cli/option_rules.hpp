@@ -25,7 +25,8 @@ inline constexpr std::string_view program_name = "smtp-probe";
 [[nodiscard]] bool is_digits(std::string_view s);
 [[nodiscard]] cli_error fail(std::string message);
 
-/// The value of an option given once, or nothing (also for an option not declared: nullptr).
+/// The value of an option (the last one given), or nothing (also for an option not declared:
+/// nullptr).
 [[nodiscard]] std::optional<std::string> given(const CLI::Option* opt);
 [[nodiscard]] bool is_set(const CLI::Option* opt);
 

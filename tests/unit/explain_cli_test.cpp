@@ -90,6 +90,12 @@ TEST_CASE("explain: arguments") {
         CHECK(cmd.output.fmt == output_options::format::json);
         CHECK(cmd.output.lang == "zh");
     }
+    SUBCASE("an option given twice: the last one wins, as --help says") {
+        const auto cmd = explain_of(parse({"explain", "--format", "json", "--format", "text",
+                                           "--lang", "zh", "--lang", "en", "auth_failed"}));
+        CHECK(cmd.output.fmt == output_options::format::text);
+        CHECK(cmd.output.lang == "en");
+    }
     SUBCASE("a line that starts with '-' after --") {
         const auto cmd = explain_of(parse({"explain", "--", "-ERR SMTP connect() failed"}));
         CHECK(cmd.text == "-ERR SMTP connect() failed");
