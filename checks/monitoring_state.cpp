@@ -117,4 +117,16 @@ monitoring_verdict monitoring_state(const probe_result& r, const monitoring_thre
     return out;
 }
 
+monitoring_verdict worst_monitoring_state(const std::vector<probe_result>& results,
+                                          const monitoring_thresholds& t) {
+    monitoring_verdict out;
+    for (const auto& r : results) {
+        auto state = monitoring_state(r, t);
+        if (state.state > out.state) {
+            out = std::move(state);
+        }
+    }
+    return out;
+}
+
 }  // namespace smtp_probe

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "checks/evidence.hpp"
 
@@ -45,6 +46,10 @@ struct monitoring_verdict {
 /// The verdict's own state, raised (never lowered) by the thresholds that alert.
 [[nodiscard]] monitoring_verdict monitoring_state(const probe_result& r,
                                                   const monitoring_thresholds& t);
+/// The worst monitoring_state() of several results (check --all-addresses), with what raised it;
+/// ok for none.
+[[nodiscard]] monitoring_verdict worst_monitoring_state(const std::vector<probe_result>& results,
+                                                        const monitoring_thresholds& t);
 /// "ok", "warning", "critical", "unknown".
 [[nodiscard]] std::string_view monitoring_state_id(exit_status s);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "probe/report/endpoint_text.hpp"
 #include "probe/report/verdict_line.hpp"
 
 namespace smtp_probe {
@@ -24,8 +25,7 @@ std::string perf_number(double v) {
 }
 
 std::string endpoint_of(const probe_target& t) {
-    const bool v6 = t.host.find(':') != std::string::npos;
-    return v6 ? fmt::format("[{}]:{}", t.host, t.port) : fmt::format("{}:{}", t.host, t.port);
+    return endpoint_text(t.host, t.port);
 }
 
 double seconds(duration_ms d) {
@@ -146,8 +146,7 @@ namespace {
 
 /// What one result says after the state: the verdict, or the first warning when it passed; what
 /// a threshold found, when it raised the state.
-std::string summary_of(const probe_result& r, language lang, const monitoring_thresholds& t) {
-    const auto state = monitoring_state(r, t);
+std::string summary_of(const probe_result& r, const monitoring_verdict& state, language lang) {
     if (state.raised_by) {
         return *state.raised_by + "; " + verdict_line(r.outcome, lang);
     }
@@ -175,14 +174,18 @@ std::string render_nagios(const std::vector<probe_result>& results, language lan
     if (results.empty()) {
         return "SMTP UNKNOWN - nothing was probed\n";
     }
-    auto state = exit_status::ok;
+    std::vector<monitoring_verdict> states;
+    states.reserve(results.size());
     for (const auto& r : results) {
-        state = std::max(state, monitoring_state(r, t).state);
+        states.push_back(monitoring_state(r, t));
     }
-    // The worst address speaks for the line and gives the performance data.
-    const auto worst = std::find_if(results.begin(), results.end(), [&](const probe_result& r) {
-        return monitoring_state(r, t).state == state;
-    });
+    // The first worst address speaks for the line and gives the performance data.
+    const auto at = static_cast<std::size_t>(
+        std::max_element(states.begin(), states.end(),
+                         [](const auto& a, const auto& b) { return a.state < b.state; }) -
+        states.begin());
+    const auto state = states[at].state;
+    const auto* worst = &results[at];
     std::string out =
         fmt::format("{} - {}", nagios_state_label(state), plugin_text(endpoint_of(worst->target)));
     if (results.size() > 1) {
@@ -190,15 +193,15 @@ std::string render_nagios(const std::vector<probe_result>& results, language lan
                                            [](const probe_result& r) { return !r.ok(); });
         out += fmt::format(" ({} of {} addresses failing)", failing, results.size());
     }
-    out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, lang, t)),
+    out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, states[at], lang)),
                        seconds(worst->duration), format_perfdata(perfdata_of(*worst, t)));
     if (results.size() > 1) {
-        for (const auto& r : results) {
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            const auto& r = results[i];
             const auto* tcp = r.find(phase::tcp);
             const std::string address = tcp && tcp->peer ? *tcp->peer : endpoint_of(r.target);
-            out += fmt::format("{} {}: {}\n",
-                               nagios_state_label(monitoring_state(r, t).state).substr(5),
-                               plugin_text(address), plugin_text(summary_of(r, lang, t)));
+            out += fmt::format("{} {}: {}\n", nagios_state_label(states[i].state).substr(5),
+                               plugin_text(address), plugin_text(summary_of(r, states[i], lang)));
         }
     }
     return out;

@@ -1,4 +1,5 @@
 #include "probe/report/report_text.hpp"
+#include "probe/report/endpoint_text.hpp"
 
 #include "probe/report/terminal_style.hpp"
 
@@ -58,11 +59,7 @@ std::string_view mark_colour(phase_status s) {
 }
 
 std::string host_port(const probe_target& t) {
-    const auto host = clean(t.host);
-    if (host.find(':') != std::string::npos) {
-        return fmt::format("[{}]:{}", host, t.port);
-    }
-    return fmt::format("{}:{}", host, t.port);
+    return endpoint_text(clean(t.host), t.port);
 }
 
 /// "Cause: " / "原因：", before a value on the same line.

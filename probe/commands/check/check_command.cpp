@@ -24,18 +24,6 @@ boost::asio::awaitable<std::vector<probe_result>> run_check(runtime& rt,
 
 namespace {
 
-/// The worst monitoring state of the results, and the first threshold that raised it.
-monitoring_verdict worst(const std::vector<probe_result>& results, const monitoring_thresholds& t) {
-    monitoring_verdict out;
-    for (const auto& r : results) {
-        auto state = monitoring_state(r, t);
-        if (state.state > out.state) {
-            out = std::move(state);
-        }
-    }
-    return out;
-}
-
 class check_run final : public command_with<check_command> {
 public:
     using command_with::command_with;
@@ -68,7 +56,7 @@ public:
         }
         const bool transcript = cmd.output.transcript;
         const auto lang = language_from_name(cmd.output.lang).value_or(language::en);
-        const auto state = worst(results, cmd.thresholds);
+        const auto state = worst_monitoring_state(results, cmd.thresholds);
         if (nagios) {
             io.out << render_nagios(results, lang, cmd.thresholds);
         } else if (cmd.output.fmt == output_options::format::json) {

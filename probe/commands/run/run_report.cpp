@@ -9,6 +9,7 @@
 #include "net/sanitize.hpp"
 #include "probe/i18n/detail_text.hpp"
 #include "probe/report/display_width.hpp"
+#include "probe/report/endpoint_text.hpp"
 #include "probe/report/report_json.hpp"
 #include "probe/report/report_nagios.hpp"
 #include "probe/report/terminal_style.hpp"
@@ -23,8 +24,7 @@ std::string clean(std::string_view untrusted) {
 }
 
 std::string server_text(const probe_request& r) {
-    const bool v6 = r.host.find(':') != std::string::npos;
-    return (v6 ? "[" + r.host + "]" : r.host) + ":" + std::to_string(r.port);
+    return endpoint_text(r.host, r.port);
 }
 
 }  // namespace
