@@ -8,7 +8,9 @@
 #include <variant>
 
 #include "checks/evidence.hpp"
+#include "probe/cli/option_rules.hpp"
 #include "probe/commands/command_line.hpp"
+#include "probe/report/report_nagios.hpp"
 #include "probe/runtime/runtime.hpp"
 
 namespace smtp_probe {
@@ -23,7 +25,10 @@ int run_app(int argc, const char* const* argv) {
     }
     if (auto* error = std::get_if<cli_error>(&parsed)) {
         std::cerr << "smtp-probe: " << error->message << '\n';
-        if (!error->usage.empty()) {
+        if (wants_nagios_output(argc, argv)) {
+            // Nagios and Icinga show stdout; the usage text would only bury the reason.
+            std::cout << nagios_unknown(error->message) << std::flush;
+        } else if (!error->usage.empty()) {
             std::cerr << error->usage;
         }
         return static_cast<int>(exit_status::cannot_run);
@@ -35,6 +40,9 @@ int run_app(int argc, const char* const* argv) {
     } catch (const std::exception& e) {
         // Never a crash: whatever escaped is reported in one sentence.
         std::cerr << "smtp-probe: internal error: " << e.what() << '\n';
+        if (wants_nagios_output(argc, argv)) {
+            std::cout << nagios_unknown(std::string("internal error: ") + e.what()) << std::flush;
+        }
         return static_cast<int>(exit_status::cannot_run);
     }
 }

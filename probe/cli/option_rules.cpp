@@ -240,6 +240,25 @@ std::optional<cli_error> leftover_problem(const std::vector<std::string>& extras
 // A password or token typed into argv is visible to every user through the process list and
 // stays in the shell history, so there is no option for it. Checked before CLI11 sees argv so
 // that the value never appears in any message.
+bool wants_nagios_output(int argc, const char* const* argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (arg == "--") {
+            break;
+        }
+        if (arg == "--format" && i + 1 < argc) {
+            if (ascii_lowered(argv[i + 1]) == "nagios") {
+                return true;
+            }
+            ++i;
+        } else if (arg.starts_with("--format=") &&
+                   ascii_lowered(arg.substr(std::string_view("--format=").size())) == "nagios") {
+            return true;
+        }
+    }
+    return false;
+}
+
 std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];

@@ -64,6 +64,10 @@ inline constexpr std::string_view program_name = "smtp-probe";
 /// appears in any message.
 [[nodiscard]] std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv);
 
+/// Whether argv asks for --format nagios (also --format=nagios, any case): a monitoring system
+/// reads stdout, so even a command line that does not parse must answer there.
+[[nodiscard]] bool wants_nagios_output(int argc, const char* const* argv);
+
 [[nodiscard]] std::string version_text();
 
 }  // namespace smtp_probe

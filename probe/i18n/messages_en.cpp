@@ -966,6 +966,8 @@ std::string_view ui_en(ui_string s) {
             return "Target";
         case u::verdict_ok:
             return "OK: every step passed";
+        case u::nagios_all_passed:
+            return "every step passed";
         case u::verdict_warnings:
             return "OK, with warnings";
         case u::verdict_failed:

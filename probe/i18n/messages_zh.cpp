@@ -878,6 +878,8 @@ std::string_view ui_zh(ui_string s) {
             return "目标";
         case u::verdict_ok:
             return "正常：所有步骤均通过";
+        case u::nagios_all_passed:
+            return "所有步骤均通过";
         case u::verdict_warnings:
             return "正常，但有警告";
         case u::verdict_failed:

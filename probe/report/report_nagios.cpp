@@ -160,7 +160,7 @@ std::string summary_of(const probe_result& r, const monitoring_verdict& state, l
         }
         return out;
     }
-    return verdict_line(r.outcome, lang);
+    return std::string(ui_text(ui_string::nagios_all_passed, lang));
 }
 
 }  // namespace

@@ -408,6 +408,9 @@ TEST_CASE("--format nagios: the plugin's state line and exit code for OK, WARNIN
         const auto r = run_probe(common_args(server.port(), pki) + " --format nagios --lang en");
         CHECK(r.exit_code == row.exit_code);
         CHECK(r.out.rfind(row.state + "127.0.0.1:", 0) == 0);
+        if (row.exit_code == 0) {
+            CHECK(r.out.find(": every step passed in ") != std::string::npos);
+        }
         const auto bar = r.out.find(" | time=");
         CHECK(bar != std::string::npos);
         CHECK(r.out.find("cert_days_left=") != std::string::npos);
@@ -426,6 +429,29 @@ TEST_CASE("--format nagios: a probe that cannot start says UNKNOWN on stdout wit
     const auto refused = run_probe("diagnose 127.0.0.1 --format nagios", true);
     CHECK(refused.exit_code == 3);
     CHECK(refused.out.find("use text or json") != std::string::npos);
+}
+
+TEST_CASE("--format nagios: a command line that does not parse says UNKNOWN on stdout too") {
+    // Before, the reason went to stderr only and Nagios showed "(No output on stdout)".
+    struct row {
+        std::string args;
+        std::string reason;
+    };
+    const std::vector<row> rows = {
+        {"check 127.0.0.1 --port 0 --format nagios", "SMTP UNKNOWN - --port '0' is out of range"},
+        {"check 127.0.0.1 --format=NAGIOS --no-such-option", "SMTP UNKNOWN - unknown option "},
+        {"run --format nagios", "SMTP UNKNOWN - --config FILE is missing"},
+        {"diagnose 127.0.0.1 --format nagios", "SMTP UNKNOWN - --format: "},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.args);
+        const auto r = run_probe(row.args);
+        CHECK(r.exit_code == 3);
+        CHECK(r.out.rfind(row.reason, 0) == 0);
+        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+    }
+    // Without --format nagios stdout stays empty: the reason and the usage go to stderr.
+    CHECK(run_probe("check 127.0.0.1 --port 0").out.empty());
 }
 
 TEST_CASE("thresholds: a passing probe raised to WARNING by --cert-warning, in every format") {

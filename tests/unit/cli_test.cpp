@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "probe/cli/option_rules.hpp"
 #include "probe/commands/check/check_command.hpp"
 #include "probe/commands/command_line.hpp"
 
@@ -621,4 +622,25 @@ TEST_CASE("monitoring thresholds: Nagios ranges, check only") {
                    "starts above its end"));
     CHECK(contains(error_of(run({"diagnose", "h.example", "--time-warning", "2"})),
                    "unknown option '--time-warning'"));
+}
+
+TEST_CASE("wants_nagios_output: --format nagios anywhere before --, in any case") {
+    struct row {
+        std::vector<const char*> argv;
+        bool nagios;
+    };
+    const std::vector<row> rows = {
+        {{"smtp-probe", "check", "h", "--format", "nagios"}, true},
+        {{"smtp-probe", "run", "--format=Nagios"}, true},
+        {{"smtp-probe", "check", "--format", "json", "h"}, false},
+        {{"smtp-probe", "check", "--format"}, false},
+        {{"smtp-probe", "check", "--", "--format", "nagios"}, false},
+        {{"smtp-probe", "check", "--helo", "nagios"}, false},
+        {{"smtp-probe", "--format=nagiosx"}, false},
+        {{"smtp-probe"}, false},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.argv.size());
+        CHECK(wants_nagios_output(static_cast<int>(r.argv.size()), r.argv.data()) == r.nagios);
+    }
 }

@@ -81,7 +81,9 @@ TEST_CASE("a passing probe: SMTP OK, its verdict, and grammatical performance da
     const auto r = fixtures::passing();
     const auto out = render_nagios({r}, language::en);
     const auto line = first_line(out);
-    CHECK(line.rfind("SMTP OK - mail.example.com:587: ", 0) == 0);
+    CHECK(line.rfind("SMTP OK - mail.example.com:587: every step passed in ", 0) == 0);
+    CHECK(first_line(render_nagios({r}, language::zh)).find(": 所有步骤均通过 in ") !=
+          std::string::npos);
     CHECK(out == line + "\n");
     const auto items = perfgrammar::parse(perf_part(line));
     REQUIRE(items);
