@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "probe/i18n/detail_text.hpp"
 #include "probe/report/endpoint_text.hpp"
 #include "probe/report/verdict_line.hpp"
 
@@ -163,6 +164,39 @@ std::string summary_of(const probe_result& r, const monitoring_verdict& state, l
     return std::string(ui_text(ui_string::nagios_all_passed, lang));
 }
 
+/// The lines after the status line (Nagios's long output) that say what to change: the failed
+/// step, what the server or the system said there, the remedy; or the warnings of a pass.
+std::string detail_lines(const probe_result& r, language lang) {
+    const auto line = [lang](ui_string label, std::string_view text) {
+        return fmt::format("{}{}{}\n", ui_text(label, lang), lang == language::zh ? "：" : ": ",
+                           plugin_text(text));
+    };
+    std::string out;
+    if (r.ok()) {
+        for (const auto& w : r.warnings) {
+            out += line(ui_string::warnings,
+                        fmt::format("{} ({})", describe(w.kind, lang).title, warning_id(w.kind)));
+        }
+        return out;
+    }
+    if (r.outcome.failed_phase) {
+        out += line(ui_string::failed_phase, phase_label(*r.outcome.failed_phase, lang));
+        if (const auto* rec = r.find(*r.outcome.failed_phase)) {
+            if (rec->reply) {
+                out += line(ui_string::server_reply, rec->reply->summary());
+            } else if (!rec->error_text.empty()) {
+                out += line(ui_string::error, localized(rec->error_text, rec->error_notes, lang));
+            }
+        }
+    }
+    if (r.outcome.cause) {
+        for (const auto& step : describe(*r.outcome.cause, lang).remedy) {
+            out += line(ui_string::remedy, step);
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string nagios_unknown(std::string_view why) {
@@ -204,6 +238,7 @@ std::string render_nagios(const std::vector<probe_result>& results, language lan
                                plugin_text(address), plugin_text(summary_of(r, states[i], lang)));
         }
     }
+    out += detail_lines(*worst, lang);
     return out;
 }
 

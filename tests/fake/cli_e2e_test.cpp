@@ -414,7 +414,20 @@ TEST_CASE("--format nagios: the plugin's state line and exit code for OK, WARNIN
         const auto bar = r.out.find(" | time=");
         CHECK(bar != std::string::npos);
         CHECK(r.out.find("cert_days_left=") != std::string::npos);
-        CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
+        // After the status line, Nagios's long output: nothing for OK, the warning for WARNING,
+        // the failed step, the server's reply and the remedy for CRITICAL.
+        const auto lines = std::count(r.out.begin(), r.out.end(), '\n');
+        if (row.exit_code == 0) {
+            CHECK(lines == 1);
+        } else if (row.exit_code == 1) {
+            CHECK(lines == 2);
+            CHECK(r.out.find("\nWarnings: ") != std::string::npos);
+        } else {
+            CHECK(r.out.find("\nFailed step: Login (AUTH)\n") != std::string::npos);
+            CHECK(r.out.find("\nServer reply: 535 5.7.8 Error: authentication failed\n") !=
+                  std::string::npos);
+            CHECK(r.out.find("\nWhat to do: ") != std::string::npos);
+        }
         CHECK(r.out.find(password) == std::string::npos);
     }
 }

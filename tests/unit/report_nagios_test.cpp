@@ -106,9 +106,15 @@ TEST_CASE("a failing probe is CRITICAL with its category and cause; a warning is
     CHECK(auth.rfind("SMTP CRITICAL - ", 0) == 0);
     CHECK(auth.find("(auth_failed)") != std::string::npos);
     CHECK(perfgrammar::parse(perf_part(first_line(auth))));
+    // The long output: the failed step, the server's reply, then each remedy step.
+    CHECK(auth.find("\nFailed step: ") != std::string::npos);
+    CHECK(auth.find("\nServer reply: 535") != std::string::npos);
+    CHECK(std::count(auth.begin(), auth.end(), '\n') >= 4);
+    CHECK(auth.find('|') == auth.find(" | "));
 
     const auto warn = render_nagios({fixtures::with_warnings()}, language::en);
     CHECK(warn.rfind("SMTP WARNING - ", 0) == 0);
+    CHECK(warn.find("\nWarnings: ") != std::string::npos);
 
     const auto zh = render_nagios({fixtures::auth_failure()}, language::zh);
     CHECK(zh.rfind("SMTP CRITICAL - ", 0) == 0);
@@ -123,7 +129,9 @@ TEST_CASE("several addresses: the worst speaks for the status line, each has its
     CHECK(first_line(out).find("(1 of 2 addresses failing)") != std::string::npos);
     CHECK(out.find("\nOK 192.0.2.10:587: ") != std::string::npos);
     CHECK(out.find("\nCRITICAL ") != std::string::npos);
-    CHECK(std::count(out.begin(), out.end(), '\n') == 3);
+    // The per-address lines come first, then the worst address's failed step and remedy.
+    CHECK(out.find("\nCRITICAL ") < out.find("\nFailed step: "));
+    CHECK(out.find("\nFailed step: ") != std::string::npos);
 }
 
 TEST_CASE("server and config text never opens the performance data or breaks the line") {
