@@ -48,6 +48,8 @@ std::string nagios_text(std::string_view s, std::size_t limit) {
         const auto u = static_cast<unsigned char>(c);
         if (c == '|') {
             out += '/';
+        } else if (c == ';') {
+            out += ',';  // Nagios 4 rewrites ';' in plugin output to ':' (base/checks.c)
         } else if (u < 0x20 || u == 0x7f) {
             out += ' ';
         } else {
@@ -149,7 +151,9 @@ namespace {
 /// a threshold found, when it raised the state.
 std::string summary_of(const probe_result& r, const monitoring_verdict& state, language lang) {
     if (state.raised_by) {
-        return *state.raised_by + "; " + verdict_line(r.outcome, lang);
+        return *state.raised_by + ", " +
+               (r.ok() ? std::string(ui_text(ui_string::nagios_all_passed, lang))
+                       : verdict_line(r.outcome, lang));
     }
     if (!r.ok()) {
         return verdict_line(r.outcome, lang);

@@ -36,8 +36,9 @@ struct perf_value {
 [[nodiscard]] std::vector<perf_value> perfdata_of(const probe_result& r,
                                                   const monitoring_thresholds& t = {});
 
-/// Text as plugin output may hold it: '|' (which opens the performance data) becomes '/', control
-/// bytes (a new line ends the status line) become spaces, and at most `limit` bytes are kept.
+/// Text as plugin output may hold it: '|' (which opens the performance data) becomes '/', ';'
+/// (which Nagios turns into ':') becomes ',', control bytes (a new line ends the status line)
+/// become spaces, and at most `limit` bytes are kept.
 [[nodiscard]] std::string nagios_text(std::string_view s, std::size_t limit = 1024);
 
 /// "SMTP OK", "SMTP WARNING", "SMTP CRITICAL".

@@ -372,8 +372,8 @@ TEST_CASE("run --format nagios: one check for the run, a line per target that is
     INFO(r.out);
     CHECK(r.exit_code == 2);
     const auto first = r.out.substr(0, r.out.find('\n'));
-    CHECK(first.rfind("SMTP CRITICAL - 3 targets: 1 ok, 0 warning, 2 critical; failing: refused, "
-                      "closed | ",
+    CHECK(first.rfind("SMTP CRITICAL - 3 targets: 1 ok, 0 warning, 2 critical (failing: refused, "
+                      "closed) | ",
                       0) == 0);
     const auto perf = perfgrammar::parse(first.substr(first.find('|') + 1));
     REQUIRE(perf);

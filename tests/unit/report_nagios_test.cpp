@@ -143,6 +143,8 @@ TEST_CASE("server and config text never opens the performance data or breaks the
     CHECK(perfgrammar::parse(perf_part(line)));
     CHECK(fixtures::no_controls_but_newline(out));
     CHECK(nagios_unknown("no CA\nfile | here") == "SMTP UNKNOWN - no CA file / here\n");
+    // Nagios 4 would show a ';' as ':' (the tests/integration/nagios_test.py found it).
+    CHECK(nagios_text("a; b") == "a, b");
     CHECK(render_nagios({}, language::en).rfind("SMTP UNKNOWN - ", 0) == 0);
 }
 
@@ -152,7 +154,7 @@ TEST_CASE("thresholds raise the state and travel in the performance data") {
     t.time_warning = std::get<nagios_range>(parse_nagios_range("5"));
     const auto out = render_nagios({fixtures::passing()}, language::en, t);
     CHECK(out.rfind("SMTP WARNING - mail.example.com:587: certificate 60 days left "
-                    "(--cert-warning 90:); ",
+                    "(--cert-warning 90:), every step passed in ",
                     0) == 0);
     const auto items = perfgrammar::parse(perf_part(first_line(out)));
     REQUIRE(items);

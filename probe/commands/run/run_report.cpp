@@ -246,13 +246,15 @@ std::string render_run_nagios(const std::vector<run_entry>& entries, language la
     out += fmt::format(" - {} targets: {} ok, {} warning, {} critical", entries.size(), ok, warning,
                        critical);
     if (!named.empty()) {
-        out += failing.empty() ? "; warning: " : "; failing: ";
+        // Not "; ": Nagios 4 shows a ';' of plugin output as ':'.
+        out += failing.empty() ? " (warning: " : " (failing: ";
         for (std::size_t i = 0; i < named.size() && i < 5; ++i) {
             out += (i > 0 ? ", " : "") + nagios_text(named[i]->target->name, 64);
         }
         if (named.size() > 5) {
             out += fmt::format(" and {} more", named.size() - 5);
         }
+        out += ')';
     }
     const auto count = [](const char* label, std::size_t n) {
         return perf_value{label, static_cast<double>(n), "", {}, {}, 0.0, {}};
