@@ -229,7 +229,8 @@ std::string render_nagios(const std::vector<probe_result>& results, language lan
     if (results.size() > 1) {
         const auto failing = std::count_if(results.begin(), results.end(),
                                            [](const probe_result& r) { return !r.ok(); });
-        out += fmt::format(" ({} of {} addresses failing)", failing, results.size());
+        out += failing > 0 ? fmt::format(" ({} of {} addresses failing)", failing, results.size())
+                           : fmt::format(" ({} addresses)", results.size());
     }
     out += fmt::format(": {} in {:.3f} s | {}\n", plugin_text(summary_of(*worst, states[at], lang)),
                        seconds(worst->duration), format_perfdata(perfdata_of(*worst, t)));

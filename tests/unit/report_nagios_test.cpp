@@ -127,6 +127,10 @@ TEST_CASE("several addresses: the worst speaks for the status line, each has its
     const auto out = render_nagios({good, bad}, language::en);
     CHECK(out.rfind("SMTP CRITICAL - ", 0) == 0);
     CHECK(first_line(out).find("(1 of 2 addresses failing)") != std::string::npos);
+    CHECK(first_line(render_nagios({good, good}, language::en)).find(": 2 addresses") ==
+          std::string::npos);
+    CHECK(first_line(render_nagios({good, good}, language::en)).find(" (2 addresses): ") !=
+          std::string::npos);
     CHECK(out.find("\nOK 192.0.2.10:587: ") != std::string::npos);
     CHECK(out.find("\nCRITICAL ") != std::string::npos);
     // The per-address lines come first, then the worst address's failed step and remedy.
