@@ -104,13 +104,13 @@ monitoring_verdict monitoring_state(const probe_result& r, const monitoring_thre
             option, range->text);
     };
     const double seconds = r.duration.count() / 1000.0;
-    raise(exit_status::warning, t.time_warning, "time", seconds, "--time-warning");
-    raise(exit_status::failure, t.time_critical, "time", seconds, "--time-critical");
+    raise(exit_status::warning, t.time_warning, "time", seconds, t.names[0]);
+    raise(exit_status::failure, t.time_critical, "time", seconds, t.names[1]);
     for (const auto& rec : r.checks) {
         if (rec.certificate) {
             const auto days = static_cast<double>(rec.certificate->days_left);
-            raise(exit_status::warning, t.cert_warning, "certificate", days, "--cert-warning");
-            raise(exit_status::failure, t.cert_critical, "certificate", days, "--cert-critical");
+            raise(exit_status::warning, t.cert_warning, "certificate", days, t.names[2]);
+            raise(exit_status::failure, t.cert_critical, "certificate", days, t.names[3]);
             break;
         }
     }

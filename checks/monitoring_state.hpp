@@ -4,6 +4,7 @@
 // ~:N above N, A:B outside A..B, @A:B inside A..B.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ struct monitoring_thresholds {
     std::optional<nagios_range> time_critical;
     std::optional<nagios_range> cert_warning;  ///< days left of the certificate
     std::optional<nagios_range> cert_critical;
+    /// How the four are named where they were given, for raised_by: check's options, or a run
+    /// config's keys.
+    std::array<std::string_view, 4> names = {"--time-warning", "--time-critical", "--cert-warning",
+                                             "--cert-critical"};
 
     [[nodiscard]] bool any() const {
         return time_warning || time_critical || cert_warning || cert_critical;

@@ -79,6 +79,8 @@ constexpr std::array module_keys = {"port",
                                     "insecure",
                                     "cert_warning_days",
                                     "cert_critical_days",
+                                    "time_warning",
+                                    "time_critical",
                                     "helo",
                                     "dns_server"};
 constexpr std::array target_keys = {"name", "host", "port", "module", "labels"};
@@ -276,6 +278,33 @@ private:
                      : std::nullopt;
     }
 
+    /// A Nagios range of seconds: "5" (above 5 s), "~:5", "2:10", "@2:10", or a number.
+    std::optional<nagios_range> range_of(const toml::node& node, const toml::source_region& where,
+                                         const std::string& path) {
+        std::string text;
+        if (const auto* s = node.as_string()) {
+            text = s->get();
+        } else if (const auto* i = node.as_integer()) {
+            text = std::to_string(i->get());
+        } else if (const auto* f = node.as_floating_point()) {
+            std::ostringstream os;
+            os << f->get();
+            text = os.str();
+        } else {
+            error_at(where, path,
+                     "must be a Nagios range of seconds such as 5 (above 5 s), \"~:5\" or "
+                     "\"@2:10\"; it is " +
+                         type_name(node));
+            return std::nullopt;
+        }
+        auto parsed = parse_nagios_range(text);
+        if (auto* error = std::get_if<std::string>(&parsed)) {
+            error_at(where, path, *error);
+            return std::nullopt;
+        }
+        return std::get<nagios_range>(std::move(parsed));
+    }
+
     /// "30s", "500ms", "2m", or a number of seconds.
     std::optional<std::chrono::milliseconds> duration_of(const toml::node& node,
                                                          const toml::source_region& where,
@@ -311,6 +340,9 @@ private:
         run_module m;
         m.name = name;
         m.line = name_key.source().begin.line;
+        // A threshold that raised a state is named as the config names it.
+        m.thresholds.names = {"time_warning", "time_critical", "cert_warning_days",
+                              "cert_critical_days"};
         auto& r = m.base;
         std::optional<std::string> ssl_type_text;
         std::optional<security_mode> ssl_type_mode;
@@ -435,6 +467,13 @@ private:
             } else if (k == "cert_critical_days") {
                 m.cert_critical_days =
                     static_cast<int>(integer_of(node, where, at, 0, 3650).value_or(0));
+                if (m.cert_critical_days > 0) {
+                    m.thresholds.cert_critical = std::get<nagios_range>(
+                        parse_nagios_range(std::to_string(m.cert_critical_days) + ":"));
+                }
+            } else if (k == "time_warning" || k == "time_critical") {
+                (k == "time_warning" ? m.thresholds.time_warning : m.thresholds.time_critical) =
+                    range_of(node, where, at);
             } else if (k == "helo") {
                 if (auto text = string_of(node, where, at, "\"billing.example.com\"")) {
                     if (!is_host_name(*text)) {

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "checks/monitoring_state.hpp"
 #include "checks/request.hpp"
 
 namespace smtp_probe {
@@ -52,6 +53,10 @@ struct run_module {
     /// Days left below which a certificate is critical for monitoring (cert_warn_days in base is
     /// the warning). 0: none given.
     int cert_critical_days = 0;
+    /// What raises a target's monitoring state, as check's --time-warning and friends:
+    /// time_warning, time_critical (Nagios ranges of seconds), cert_critical_days as
+    /// cert_critical "N:". The certificate warning stays the verdict's own (cert_warn_days).
+    monitoring_thresholds thresholds;
     std::uint32_t line = 0;
 };
 

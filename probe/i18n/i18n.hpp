@@ -126,12 +126,13 @@ enum class ui_string {
     diag_dns_failed,     ///< the host does not resolve: no port was tried
     diag_also_works,     ///< "Also works: {list}"
     // run
-    run_target,    ///< table column: the target's name
-    run_server,    ///< table column: host:port
-    run_not_run,   ///< "could not run: {error}"
-    run_summary,   ///< "{total} targets: {ok} ok, {warnings} with warnings, {failed} failed"
-    run_progress,  ///< "{done}/{total} done, {failing} failing"
-    run_failures,  ///< heading over the failing targets' details
+    run_target,          ///< table column: the target's name
+    run_server,          ///< table column: host:port
+    run_not_run,         ///< "could not run: {error}"
+    run_summary,         ///< "{total} targets: {ok} ok, {warnings} with warnings, {failed} failed"
+    run_threshold_note,  ///< after what raised a target's state: "a monitoring threshold"
+    run_progress,        ///< "{done}/{total} done, {failing} failing"
+    run_failures,        ///< heading over the failing targets' details
     // SSL Type None and PHPMailer's automatic STARTTLS (checks/whmcs_rules.hpp)
     auto_tls_works_upgraded,
     auto_tls_upgrade_failed,

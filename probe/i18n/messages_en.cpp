@@ -1121,6 +1121,8 @@ std::string_view ui_en(ui_string s) {
             return "could not run: {error}";
         case u::run_summary:
             return "{total} targets: {ok} ok, {warnings} with warnings, {failed} failed";
+        case u::run_threshold_note:
+            return "a monitoring threshold of its module; WHMCS itself would send";
         case u::run_progress:
             return "{done}/{total} done, {failing} failing";
         case u::run_failures:

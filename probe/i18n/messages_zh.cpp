@@ -1029,6 +1029,8 @@ std::string_view ui_zh(ui_string s) {
             return "无法运行：{error}";
         case u::run_summary:
             return "共 {total} 个目标：{ok} 个正常，{warnings} 个有警告，{failed} 个失败";
+        case u::run_threshold_note:
+            return "模块设定的监控阈值；WHMCS 本身仍能发信";
         case u::run_progress:
             return "已完成 {done}/{total}，失败 {failing}";
         case u::run_failures:

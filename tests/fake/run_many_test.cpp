@@ -46,6 +46,7 @@ run_output run_with_config(const std::string& config_text, std::vector<std::stri
     }
     words.insert(words.end(), extra.begin(), extra.end());
     std::vector<const char*> argv;
+    argv.reserve(words.size());
     for (const auto& w : words) {
         argv.push_back(w.c_str());
     }
@@ -397,4 +398,39 @@ TEST_CASE("run --format nagios: one check for the run, a line per target that is
     const auto broken = run_with_config("colour = 1\n", {"--format", "nagios"});
     CHECK(broken.exit_code == 3);
     CHECK(broken.out.rfind("SMTP UNKNOWN - the run could not start", 0) == 0);
+}
+
+TEST_CASE("run: a module's thresholds raise a passing target's state, never its verdict") {
+    // Every probe takes longer than 0 s, so "~:0" (alert above 0) always raises it: the run's
+    // thresholds were read and then ignored before.
+    fake_smtp_server slow(plain_ok());
+    fake_smtp_server fine(plain_ok());
+    const auto config = module_plain("watched", "time_critical = \"~:0\"\n") +
+                        module_plain("open") + target("slow", "127.0.0.1", slow.port(), "watched") +
+                        target("fine", "127.0.0.1", fine.port(), "open");
+    const auto r = run_with_config(config);
+    INFO(r.out);
+    CHECK(r.exit_code == 2);
+    const auto lines = parse_jsonl(r.out);
+    const auto& raised = lines.targets.at("slow");
+    CHECK(raised.at("ok").as_bool());
+    CHECK(raised.at("category").as_string() == "ok");
+    CHECK(raised.at("monitoring_state").as_string() == "critical");
+    CHECK(raised.at("monitoring_raised_by").as_string().ends_with("(time_critical ~:0)"));
+    CHECK(lines.targets.at("fine").at("monitoring_state").as_string() == "ok");
+    CHECK_FALSE(lines.targets.at("fine").contains("monitoring_raised_by"));
+    CHECK(lines.summary.at("failed").to_number<std::uint64_t>() == 1);
+    CHECK(lines.summary.at("raised_by_threshold").to_number<std::uint64_t>() == 1);
+    CHECK(lines.summary.at("by_category").as_object().empty());
+
+    const auto nagios = run_with_config(config, {"--format", "nagios", "--lang", "en"});
+    CHECK(nagios.exit_code == 2);
+    CHECK(nagios.out.rfind("SMTP CRITICAL - 2 targets: 1 ok, 0 warning, 1 critical (failing: slow)",
+                           0) == 0);
+    CHECK(nagios.out.find("\nCRITICAL slow 127.0.0.1:") != std::string::npos);
+    CHECK(nagios.out.find("(time_critical ~:0), ") != std::string::npos);
+
+    const auto text = run_with_config(config, {"--format", "text", "--lang", "en"});
+    CHECK(text.out.find("threshold") != std::string::npos);
+    CHECK(text.out.find("a monitoring threshold of its module") != std::string::npos);
 }

@@ -73,6 +73,10 @@ TEST_CASE("a config with modules and targets") {
     CHECK(billing->base.deadline == std::chrono::seconds(45));
     CHECK(billing->base.cert_warn_days == 21);
     CHECK(billing->cert_critical_days == 7);
+    REQUIRE(billing->thresholds.cert_critical);
+    CHECK(billing->thresholds.cert_critical->text == "7:");
+    CHECK_FALSE(billing->thresholds.time_warning);
+    CHECK(c.module_named("relay")->thresholds.any() == false);
     REQUIRE(billing->secret_source);
     CHECK(billing->secret_source->name == "SMTP_PASSWORD");
     CHECK_FALSE(billing->secret_source->from_file);
@@ -143,6 +147,10 @@ TEST_CASE("every config mistake names its file, line, column and key") {
         {"warning below critical",
          module + "cert_warning_days = 5\ncert_critical_days = 10\n" + target, 2, 1,
          "modules.m.cert_warning_days", "warning >= critical"},
+        {"time range", module + "time_warning = \"5:2\"\n" + target, 2, 1, "modules.m.time_warning",
+         "'5:2'"},
+        {"time range type", module + "time_critical = true\n" + target, 2, 1,
+         "modules.m.time_critical", "must be a Nagios range of seconds"},
         {"module name", "[modules.\"bad name\"]\n" + target, 1, 10, "modules.bad name",
          "a module name is"},
         {"no such module",
@@ -184,6 +192,20 @@ TEST_CASE("every config mistake names its file, line, column and key") {
                                        : "conf/smtp-probe.toml:" + std::to_string(c.line) + ":";
         CHECK(e.text().rfind(where, 0) == 0);
     }
+}
+
+TEST_CASE("time thresholds: Nagios ranges of seconds, as strings or numbers") {
+    const auto parsed = parse_run_config(
+        "[modules.m]\ntime_warning = 2.5\ntime_critical = \"@10:20\"\n"
+        "[[targets]]\nname = \"t\"\nhost = \"h.example\"\nmodule = \"m\"\n",
+        "c.toml");
+    const auto& t = ok(parsed).modules.front().thresholds;
+    REQUIRE(t.time_warning);
+    CHECK(t.time_warning->text == "2.5");
+    CHECK(range_alerts(*t.time_warning, 3.0));
+    REQUIRE(t.time_critical);
+    CHECK(t.time_critical->inside);
+    CHECK(t.names[1] == "time_critical");
 }
 
 TEST_CASE("every mistake of a config is reported, not only the first") {

@@ -117,6 +117,7 @@ private:
             run_entry e;
             e.target = t;
             e.request = request.clone();
+            e.thresholds = config.module_named(t->module)->thresholds;
             entries.push_back(std::move(e));
             requests.push_back(std::move(request));
         }
@@ -127,10 +128,9 @@ private:
         const auto started = std::chrono::steady_clock::now();
         const auto finished = [&](std::size_t index, probe_outcome&& outcome) {
             auto& e = entries[index];
-            e.outcome = std::move(outcome);
-            e.finished = true;
+            finish(e, std::move(outcome));
             ++done;
-            if (exit_status_of(e.outcome) == exit_status::failure) {
+            if (e.state.state == exit_status::failure) {
                 ++failing;
             }
             if (cmd.fmt == run_command::format::jsonl) {

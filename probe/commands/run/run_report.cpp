@@ -29,15 +29,18 @@ std::string server_text(const probe_request& r) {
 
 }  // namespace
 
-exit_status exit_status_of(const probe_outcome& outcome) {
-    return outcome.result ? exit_status_of(*outcome.result) : exit_status::failure;
+void finish(run_entry& entry, probe_outcome&& outcome) {
+    entry.outcome = std::move(outcome);
+    entry.state = entry.outcome.result ? monitoring_state(*entry.outcome.result, entry.thresholds)
+                                       : monitoring_verdict{exit_status::failure, std::nullopt};
+    entry.finished = true;
 }
 
 exit_status worst_status(const std::vector<run_entry>& entries) {
     auto status = exit_status::ok;
     for (const auto& e : entries) {
         if (e.finished) {
-            status = std::max(status, exit_status_of(e.outcome));
+            status = std::max(status, e.state.state);
         }
     }
     return status;
@@ -55,60 +58,71 @@ boost::json::object target_json(const run_entry& entry, bool include_transcript)
     if (!entry.outcome.result) {
         out["ok"] = false;
         out["error"] = clean(entry.outcome.setup_error);
+        out["monitoring_state"] = monitoring_state_id(entry.state.state);
         return out;
     }
     for (auto& [key, value] : to_json(*entry.outcome.result, include_transcript)) {
         out[key] = std::move(value);
     }
+    out["monitoring_state"] = monitoring_state_id(entry.state.state);
+    if (entry.state.raised_by) {
+        out["monitoring_raised_by"] = *entry.state.raised_by;
+    }
     return out;
 }
 
-boost::json::object run_summary_json(const std::vector<run_entry>& entries,
-                                     std::chrono::milliseconds elapsed) {
-    std::size_t total = 0;
-    std::size_t ok = 0;
-    std::size_t warnings = 0;
-    std::size_t failed = 0;
-    std::size_t not_run = 0;
-    std::map<std::string, std::size_t> by_category;
-    std::map<std::string, std::size_t> by_cause;
+run_counts count_run(const std::vector<run_entry>& entries) {
+    run_counts c;
     for (const auto& e : entries) {
         if (!e.finished) {
             continue;
         }
-        ++total;
+        ++c.total;
+        if (e.state.raised_by) {
+            ++c.raised_by_threshold;
+        }
         if (!e.outcome.result) {
-            ++not_run;
+            ++c.not_run;
             continue;
         }
-        const auto& r = *e.outcome.result;
-        switch (exit_status_of(r)) {
+        switch (e.state.state) {
             case exit_status::ok:
-                ++ok;
+                ++c.ok;
                 break;
             case exit_status::warning:
-                ++warnings;
+                ++c.warnings;
                 break;
             default:
-                ++failed;
-                ++by_category[std::string(category_id(r.outcome.category))];
-                if (r.outcome.cause) {
-                    ++by_cause[std::string(cause_id(*r.outcome.cause))];
-                }
+                ++c.failed;
+        }
+        // Categories and causes are the WHMCS verdict's, so only a verdict that failed counts.
+        const auto& r = *e.outcome.result;
+        if (!r.ok()) {
+            ++c.by_category[std::string(category_id(r.outcome.category))];
+            if (r.outcome.cause) {
+                ++c.by_cause[std::string(cause_id(*r.outcome.cause))];
+            }
         }
     }
+    return c;
+}
+
+boost::json::object run_summary_json(const std::vector<run_entry>& entries,
+                                     std::chrono::milliseconds elapsed) {
+    const auto c = count_run(entries);
     boost::json::object out;
-    out["targets"] = total;
-    out["ok"] = ok;
-    out["warnings"] = warnings;
-    out["failed"] = failed;
-    out["not_run"] = not_run;
+    out["targets"] = c.total;
+    out["ok"] = c.ok;
+    out["warnings"] = c.warnings;
+    out["failed"] = c.failed;
+    out["not_run"] = c.not_run;
+    out["raised_by_threshold"] = c.raised_by_threshold;
     boost::json::object categories;
-    for (const auto& [id, n] : by_category) {
+    for (const auto& [id, n] : c.by_category) {
         categories[id] = n;
     }
     boost::json::object causes;
-    for (const auto& [id, n] : by_cause) {
+    for (const auto& [id, n] : c.by_cause) {
         causes[id] = n;
     }
     out["by_category"] = std::move(categories);
@@ -130,7 +144,7 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
                     std::string(ui_text(ui_string::cause, lang))});
     std::vector<exit_status> statuses;
     for (const auto& e : entries) {
-        const auto status = exit_status_of(e.outcome);
+        const auto status = e.state.state;
         statuses.push_back(status);
         const auto* r = e.outcome.result ? &*e.outcome.result : nullptr;
         const auto word = status == exit_status::ok        ? status_word(phase_status::pass, lang)
@@ -139,6 +153,8 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
         std::string cause = "-";
         if (r != nullptr && r->outcome.cause) {
             cause = std::string(cause_id(*r->outcome.cause));
+        } else if (e.state.raised_by) {
+            cause = "threshold";
         } else if (r == nullptr) {
             cause = "not_run";
         }
@@ -174,7 +190,7 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
     std::string details;
     const std::string_view colon = lang == language::zh ? "：" : ": ";
     for (const auto& e : entries) {
-        if (exit_status_of(e.outcome) != exit_status::failure) {
+        if (e.state.state != exit_status::failure) {
             continue;
         }
         if (!e.outcome.result) {
@@ -184,6 +200,14 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
             continue;
         }
         const auto& r = *e.outcome.result;
+        if (e.state.raised_by) {
+            details +=
+                fmt::format("  {}{}{} ({})\n", e.target->name, colon, clean(*e.state.raised_by),
+                            ui_text(ui_string::run_threshold_note, lang));
+            if (r.ok()) {
+                continue;
+            }
+        }
         details += fmt::format("  {}{}{}\n", e.target->name, colon, verdict_line(r.outcome, lang));
         if (r.outcome.failed_phase) {
             if (const auto* rec = r.find(*r.outcome.failed_phase); rec && !rec->detail.empty()) {
@@ -197,14 +221,11 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
                (lang == language::zh ? "：" : ":") + "\n" + details;
     }
 
-    const auto summary = run_summary_json(entries, std::chrono::milliseconds{0});
+    const auto c = count_run(entries);
     out += "\n" +
            fmt::format(fmt::runtime(ui_text(ui_string::run_summary, lang)),
-                       fmt::arg("total", summary.at("targets").as_uint64()),
-                       fmt::arg("ok", summary.at("ok").as_uint64()),
-                       fmt::arg("warnings", summary.at("warnings").as_uint64()),
-                       fmt::arg("failed", summary.at("failed").as_uint64() +
-                                              summary.at("not_run").as_uint64())) +
+                       fmt::arg("total", c.total), fmt::arg("ok", c.ok),
+                       fmt::arg("warnings", c.warnings), fmt::arg("failed", c.failed + c.not_run)) +
            "\n";
     return out;
 }
@@ -216,35 +237,23 @@ std::string progress_text(std::size_t done, std::size_t total, std::size_t faili
 
 std::string render_run_nagios(const std::vector<run_entry>& entries, language lang,
                               std::chrono::milliseconds elapsed, std::size_t max_lines) {
-    std::size_t ok = 0;
-    std::size_t warning = 0;
-    std::size_t critical = 0;
-    std::size_t not_run = 0;
+    const auto c = count_run(entries);
+    const auto critical = c.failed + c.not_run;
     std::vector<const run_entry*> failing;
     std::vector<const run_entry*> not_ok;
     for (const auto& e : entries) {
-        if (!e.finished) {
-            continue;
-        }
-        const auto status = exit_status_of(e.outcome);
-        if (status == exit_status::ok) {
-            ++ok;
-            continue;
-        }
-        not_ok.push_back(&e);
-        if (status == exit_status::warning) {
-            ++warning;
-        } else {
-            ++critical;
-            not_run += e.outcome.result ? 0 : 1;
-            failing.push_back(&e);
+        if (e.finished && e.state.state != exit_status::ok) {
+            not_ok.push_back(&e);
+            if (e.state.state != exit_status::warning) {
+                failing.push_back(&e);
+            }
         }
     }
     const auto state = worst_status(entries);
     const auto& named = failing.empty() ? not_ok : failing;
     std::string out(nagios_state_label(state));
-    out += fmt::format(" - {} targets: {} ok, {} warning, {} critical", entries.size(), ok, warning,
-                       critical);
+    out += fmt::format(" - {} targets: {} ok, {} warning, {} critical", entries.size(), c.ok,
+                       c.warnings, critical);
     if (!named.empty()) {
         // Not "; ": Nagios 4 shows a ';' of plugin output as ':'.
         out += failing.empty() ? " (warning: " : " (failing: ";
@@ -262,17 +271,18 @@ std::string render_run_nagios(const std::vector<run_entry>& entries, language la
     out += " | " +
            format_perfdata(
                {count("targets", entries.size()),
-                count("ok", ok),
-                count("warning", warning),
+                count("ok", c.ok),
+                count("warning", c.warnings),
                 count("critical", critical),
-                count("not_run", not_run),
+                count("not_run", c.not_run),
                 {"time", static_cast<double>(elapsed.count()) / 1000.0, "s", {}, {}, 0.0, {}}});
     out += '\n';
     for (std::size_t i = 0; i < not_ok.size() && i < max_lines; ++i) {
         const auto& e = *not_ok[i];
-        const auto word = nagios_state_label(exit_status_of(e.outcome)).substr(5);
-        const std::string said = e.outcome.result ? verdict_line(e.outcome.result->outcome, lang)
-                                                  : "not run: " + e.outcome.setup_error;
+        const auto word = nagios_state_label(e.state.state).substr(5);
+        std::string said = e.state.raised_by ? *e.state.raised_by + ", " : "";
+        said += e.outcome.result ? verdict_line(e.outcome.result->outcome, lang)
+                                 : "not run: " + e.outcome.setup_error;
         out += fmt::format("{} {} {}: {}\n", word, nagios_text(e.target->name, 128),
                            nagios_text(server_text(e.request), 300), nagios_text(said));
     }
