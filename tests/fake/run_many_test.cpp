@@ -434,3 +434,35 @@ TEST_CASE("run: a module's thresholds raise a passing target's state, never its 
     CHECK(text.out.find("threshold") != std::string::npos);
     CHECK(text.out.find("a monitoring threshold of its module") != std::string::npos);
 }
+
+TEST_CASE("run: a target that cannot run is counted and shown, and hides no other") {
+    // A CA file that exists but holds no certificate passes the config check and fails when the
+    // target's trust store is loaded: that target is "not run", the others go on.
+    testing::temp_file not_pem("this is not a certificate\n");
+    fake_smtp_server good(plain_ok());
+    const auto config = module_plain("open") +
+                        module_plain("broken", "ca_file = \"" + not_pem.path() + "\"\n") +
+                        target("good", "127.0.0.1", good.port(), "open") +
+                        target("untrusted", "127.0.0.1", closed_port(), "broken");
+    const auto r = run_with_config(config);
+    INFO(r.out);
+    CHECK(r.exit_code == 2);
+    const auto lines = parse_jsonl(r.out);
+    const auto& broken = lines.targets.at("untrusted");
+    CHECK_FALSE(broken.at("ok").as_bool());
+    CHECK(broken.at("error").as_string().find("CA file") != std::string::npos);
+    CHECK(broken.at("monitoring_state").as_string() == "critical");
+    CHECK(lines.targets.at("good").at("ok").as_bool());
+    CHECK(lines.summary.at("not_run").to_number<std::uint64_t>() == 1);
+    CHECK(lines.summary.at("ok").to_number<std::uint64_t>() == 1);
+
+    const auto nagios = run_with_config(config, {"--format", "nagios", "--lang", "en"});
+    CHECK(nagios.exit_code == 2);
+    CHECK(nagios.out.find("not_run=1;;;0") != std::string::npos);
+    CHECK(nagios.out.find("\nCRITICAL untrusted 127.0.0.1:") != std::string::npos);
+    CHECK(nagios.out.find(": not run: ") != std::string::npos);
+
+    const auto text = run_with_config(config, {"--format", "text", "--lang", "en"});
+    CHECK(text.out.find("not_run") != std::string::npos);
+    CHECK(text.out.find("untrusted") != std::string::npos);
+}
