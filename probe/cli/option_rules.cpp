@@ -295,6 +295,65 @@ std::string version_text() {
 // ---------------------------------------------------------------------------------------------
 // cli_app.hpp: the commands' way into CLI11.
 
+void app_deleter::operator()(CLI::App* app) const {
+    delete app;  // NOLINT(cppcoreguidelines-owning-memory): the unique_ptr's deleter
+}
+
+app_ptr make_root_app(const std::string& description, const std::string& name) {
+    return app_ptr(new CLI::App(description, name));
+}
+
+void set_allow_extras(CLI::App& app, bool allow) {
+    app.allow_extras(allow);
+}
+
+std::optional<std::variant<cli_help, cli_error>> parse_app(CLI::App& root, int argc,
+                                                           const char* const* argv) {
+    const char* const fallback[] = {program_name.data()};
+    try {
+        if (argc < 1) {
+            root.parse(1, fallback);
+        } else {
+            root.parse(argc, argv);
+        }
+    } catch (const CLI::CallForHelp&) {
+        return cli_help{root.help()};
+    } catch (const CLI::CallForAllHelp&) {
+        return cli_help{root.help("", CLI::AppFormatMode::All)};
+    } catch (const CLI::ParseError& e) {
+        const auto selected = root.get_subcommands();
+        return translate_parse_error(e, selected.empty() ? nullptr : selected.front());
+    }
+    return std::nullopt;
+}
+
+std::string app_help(const CLI::App& app) {
+    return app.help();
+}
+
+bool was_parsed(const CLI::App& app) {
+    return app.parsed();
+}
+
+CLI::Option* add_every_value_option(CLI::App& app, const std::string& name, const std::string& type,
+                                    const std::string& description, const std::string& group) {
+    auto* opt = app.add_option(name)
+                    ->description(description)
+                    ->type_name(type)
+                    ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    if (!group.empty()) {
+        opt->group(group);
+    }
+    return opt;
+}
+
+CLI::Option* add_every_value_argument(CLI::App& app, const std::string& name,
+                                      const std::string& description) {
+    return app.add_option(name, description)
+        ->type_name("")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
 CLI::App& add_command_app(CLI::App& root, const std::string& name, const std::string& description,
                           bool allow_extras) {
     auto* app = root.add_subcommand(name, description);
@@ -320,7 +379,7 @@ CLI::Option* add_value_option(CLI::App& app, const std::string& name, const std:
 
 CLI::Option* add_flag_option(CLI::App& app, const std::string& name, const std::string& description,
                              const std::string& group) {
-    auto* opt = app.add_flag(name)->description(description);
+    auto* opt = app.add_flag(name)->description(description)->disable_flag_override();
     if (!group.empty()) {
         opt->group(group);
     }
@@ -337,6 +396,10 @@ CLI::Option* add_words_argument(CLI::App& app, const std::string& name,
 
 std::vector<std::string> remaining_words(const CLI::App& app) {
     return app.remaining();
+}
+
+std::size_t option_count(const CLI::Option* opt) {
+    return opt == nullptr ? 0 : opt->count();
 }
 
 std::string option_name_of(const CLI::Option* opt) {

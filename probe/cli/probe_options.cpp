@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cctype>
 
@@ -378,7 +377,7 @@ private:
         out.transcript = is_set(o_.transcript);
         cmd_.request.keep_transcript = out.transcript;
 
-        out.verbosity = static_cast<int>(o_.verbose->count());
+        out.verbosity = static_cast<int>(option_count(o_.verbose));
         std::string level = "warn";
         if (const auto text = given(o_.log_level)) {
             level = ascii_lowered(*text);
@@ -432,13 +431,14 @@ private:
 /// A value option that swallowed the next option as its value ("--user --from x").
 std::optional<cli_error> swallowed_option(const probe_option_set& o) {
     for (const auto* opt : o.valued) {
-        if (opt->results().size() > 1) {
-            const auto name = opt->get_name() == "HOST" ? std::string("HOST") : opt->get_name();
+        const auto values = option_results(opt);
+        const auto name = option_name_of(opt);
+        if (values.size() > 1) {
             return fail(name + " was given more than once; give it once");
         }
-        for (const auto& value : opt->results()) {
+        for (const auto& value : values) {
             if (value.size() > 2 && value.substr(0, 2) == "--") {
-                return fail(opt->get_name() + " needs a value but is followed by " +
+                return fail(name + " needs a value but is followed by " +
                             quote_value(option_name(value)));
             }
         }
@@ -447,13 +447,10 @@ std::optional<cli_error> swallowed_option(const probe_option_set& o) {
 }
 }  // namespace
 
-CLI::Option* add_valued_option(probe_option_set& o, std::string name, std::string type,
-                               std::string help, const std::string& group) {
-    auto* opt = o.app->add_option(std::move(name))
-                    ->description(std::move(help))
-                    ->type_name(std::move(type))
-                    ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-                    ->group(group);
+CLI::Option* add_valued_option(probe_option_set& o, const std::string& name,
+                               const std::string& type, const std::string& help,
+                               const std::string& group) {
+    auto* opt = add_every_value_option(*o.app, name, type, help, group);
     o.valued.push_back(opt);
     return opt;
 }
@@ -461,23 +458,19 @@ CLI::Option* add_valued_option(probe_option_set& o, std::string name, std::strin
 probe_option_set declare_probe_options(CLI::App& app, probe_options_of which) {
     probe_option_set o;
     o.app = &app;
-    app.allow_extras(true);
-    const auto value = [&](std::string name, std::string type, std::string help,
-                           const std::string& group) {
-        return add_valued_option(o, std::move(name), std::move(type), std::move(help), group);
+    set_allow_extras(app, true);
+    const auto value = [&](const std::string& name, const std::string& type,
+                           const std::string& help, const std::string& group) {
+        return add_valued_option(o, name, type, help, group);
     };
-    const auto flag = [&](std::string name, std::string help, const std::string& group) {
-        return app.add_flag(std::move(name))
-            ->description(std::move(help))
-            ->disable_flag_override()
-            ->group(group);
+    const auto flag = [&](const std::string& name, const std::string& help,
+                          const std::string& group) {
+        return add_flag_option(app, name, help, group);
     };
 
-    o.host = app.add_option("HOST",
-                            "Mail server: name, IPv4 or IPv6 address, optionally with :PORT "
-                            "(IPv6 with a port: [2001:db8::1]:587)")
-                 ->type_name("")
-                 ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    o.host = add_every_value_argument(app, "HOST",
+                                      "Mail server: name, IPv4 or IPv6 address, optionally with "
+                                      ":PORT (IPv6 with a port: [2001:db8::1]:587)");
     o.valued.push_back(o.host);
 
     const std::string conn = "Connection";
@@ -573,10 +566,8 @@ probe_option_set declare_probe_options(CLI::App& app, probe_options_of which) {
                      output);
     o.lang = value("--lang", "LANG", "zh|en (default: from LC_ALL, LC_MESSAGES, LANG)", output);
     o.transcript = flag("--transcript", "Include the SMTP conversation (AUTH hidden)", output);
-    o.verbose = app.add_flag("-v,--verbose")
-                    ->description("More log output: -v info, -vv debug, -vvv trace")
-                    ->disable_flag_override()
-                    ->group(output);
+    o.verbose = add_flag_option(app, "-v,--verbose",
+                                "More log output: -v info, -vv debug, -vvv trace", output);
     o.log_level =
         value("--log-level", "LEVEL", "trace|debug|info|warn|error|off (default warn)", output);
     o.color = value("--color", "WHEN", "auto|always|never (default auto)", output);
@@ -596,7 +587,7 @@ std::optional<std::variant<cli_help, cli_error>> probe_options_problem(const pro
     if (auto error = swallowed_option(o)) {
         return std::move(*error);
     }
-    if (auto error = leftover_problem(o.app->remaining(), o.app, {})) {
+    if (auto error = leftover_problem(remaining_words(*o.app), o.app, {})) {
         return std::move(*error);
     }
     return std::nullopt;

@@ -82,8 +82,9 @@ enum class probe_options_of { check, diagnose };
 [[nodiscard]] probe_option_set declare_probe_options(CLI::App& app, probe_options_of which);
 
 /// Adds one more option that takes a value, kept as text like the others (a command's own).
-CLI::Option* add_valued_option(probe_option_set& o, std::string name, std::string type,
-                               std::string help, const std::string& group);
+CLI::Option* add_valued_option(probe_option_set& o, const std::string& name,
+                               const std::string& type, const std::string& help,
+                               const std::string& group);
 
 /// Checks the values and reads the secret last, after everything else was accepted, so that a
 /// mistake elsewhere never costs a prompt.
