@@ -278,26 +278,35 @@ private:
                      : std::nullopt;
     }
 
+    /// A string, or a number written as text (20, 2.5), for the readers of "20s" and "~:5";
+    /// nothing for another type.
+    static std::optional<std::string> text_or_number(const toml::node& node) {
+        if (const auto* s = node.as_string()) {
+            return s->get();
+        }
+        if (const auto* i = node.as_integer()) {
+            return std::to_string(i->get());
+        }
+        if (const auto* f = node.as_floating_point()) {
+            std::ostringstream os;
+            os << f->get();
+            return os.str();
+        }
+        return std::nullopt;
+    }
+
     /// A Nagios range of seconds: "5" (above 5 s), "~:5", "2:10", "@2:10", or a number.
     std::optional<nagios_range> range_of(const toml::node& node, const toml::source_region& where,
                                          const std::string& path) {
-        std::string text;
-        if (const auto* s = node.as_string()) {
-            text = s->get();
-        } else if (const auto* i = node.as_integer()) {
-            text = std::to_string(i->get());
-        } else if (const auto* f = node.as_floating_point()) {
-            std::ostringstream os;
-            os << f->get();
-            text = os.str();
-        } else {
+        const auto text = text_or_number(node);
+        if (!text) {
             error_at(where, path,
                      "must be a Nagios range of seconds such as 5 (above 5 s), \"~:5\" or "
                      "\"@2:10\"; it is " +
                          type_name(node));
             return std::nullopt;
         }
-        auto parsed = parse_nagios_range(text);
+        auto parsed = parse_nagios_range(*text);
         if (auto* error = std::get_if<std::string>(&parsed)) {
             error_at(where, path, *error);
             return std::nullopt;
@@ -309,23 +318,15 @@ private:
     std::optional<std::chrono::milliseconds> duration_of(const toml::node& node,
                                                          const toml::source_region& where,
                                                          const std::string& path) {
-        std::string text;
-        if (const auto* s = node.as_string()) {
-            text = s->get();
-        } else if (const auto* i = node.as_integer()) {
-            text = std::to_string(i->get());
-        } else if (const auto* f = node.as_floating_point()) {
-            std::ostringstream os;
-            os << f->get();
-            text = os.str();
-        } else {
+        const auto text = text_or_number(node);
+        if (!text) {
             error_at(where, path,
                      "must be a duration such as \"30s\", \"500ms\" or \"2m\", or a number of "
                      "seconds; it is " +
                          type_name(node));
             return std::nullopt;
         }
-        auto parsed = parse_duration(text);
+        auto parsed = parse_duration(*text);
         if (auto* error = std::get_if<std::string>(&parsed)) {
             error_at(where, path, *error);
             return std::nullopt;

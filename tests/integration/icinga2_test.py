@@ -21,7 +21,6 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from monitoring_support import fail, lab_env, lab_run_config, private_file, stop_daemon  # noqa: E402
 EXAMPLES = HERE.parent.parent / "examples" / "icinga2"
 INSTALLED = '"/usr/bin/smtp-probe"'
 STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
@@ -47,18 +48,6 @@ os.close(fd)
 sys.stdout.buffer.write(run.stdout)
 sys.exit(run.returncode)
 '''
-
-
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def lab_env(lab_script):
-    out = subprocess.run([lab_script, "env", "--json"], capture_output=True, text=True)
-    if out.returncode != 0:
-        fail(f"cannot read the lab's environment: {out.stderr.strip()} (is the lab running?)")
-    return json.loads(out.stdout)
 
 
 def icinga_args(work):
@@ -136,33 +125,11 @@ def main():
         commands = work / "commands.conf"
         commands.write_text(commands_text.replace(
             INSTALLED, f"{icinga_quote(str(recorder))}, {icinga_quote(probe)}"))
-        good = work / "lab.secret"
-        good.write_text(env["password"] + "\n")
-        good.chmod(0o600)
-        bad = work / "wrong.secret"
-        bad.write_text("not-the-password\n")
-        bad.chmod(0o600)
+        good = private_file(work / "lab.secret", env["password"] + "\n")
+        bad = private_file(work / "wrong.secret", "not-the-password\n")
         fleet = work / "fleet.toml"
-        fleet.write_text(f"""
-[modules.lab]
-ssl_type = "tls"
-user = "{env['user']}"
-password_file = "{good}"
-ca_file = "{env['ca_file']}"
-dns_server = "{env['dns']}"
-
-[[targets]]
-name = "submission"
-host = "{env['host']}"
-port = {ports['submission']}
-module = "lab"
-
-[[targets]]
-name = "closed"
-host = "{env['host']}"
-port = {env['closed_port']}
-module = "lab"
-""")
+        fleet.write_text(lab_run_config(env, good, [("submission", ports["submission"]),
+                                                    ("closed", env["closed_port"])]))
         lab_vars = {"smtp_probe_dns_server": env["dns"], "smtp_probe_ca_file": env["ca_file"],
                     "smtp_probe_lang": "en"}
         # service -> (command, vars, expected state, expected argv after the binary)
@@ -290,17 +257,7 @@ module = "lab"
                   f"{output.splitlines()[0][:90]}")
         print("ok   every service: Icinga's state, output and performance data are the plugin's")
     finally:
-        if daemon is not None:
-            daemon.terminate()
-            try:
-                daemon.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                daemon.wait()
-            try:
-                os.killpg(daemon.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop_daemon(daemon)
         shutil.rmtree(work, ignore_errors=True)
 
 

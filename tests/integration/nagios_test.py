@@ -23,7 +23,6 @@ import grp
 import pwd
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from monitoring_support import fail, lab_env, lab_run_config, private_file, stop_daemon  # noqa: E402
 EXAMPLES = HERE.parent.parent / "examples" / "nagios"
 INSTALLED_PATH = "/usr/bin/smtp-probe"
 STATES = {0: "OK", 1: "WARNING", 2: "CRITICAL", 3: "UNKNOWN"}
@@ -51,24 +52,6 @@ with open(sys.argv[0] + ".d/" + name + ".jsonl", "a") as f:
 sys.stdout.buffer.write(run.stdout)
 sys.exit(run.returncode)
 '''
-
-
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def lab_env(lab_script):
-    out = subprocess.run([lab_script, "env", "--json"], capture_output=True, text=True)
-    if out.returncode != 0:
-        fail(f"cannot read the lab's environment: {out.stderr.strip()} (is the lab running?)")
-    return json.loads(out.stdout)
-
-
-def private_file(path, text):
-    path.write_text(text)
-    path.chmod(0o600)
-    return path
 
 
 def check_perfdata(service, perf):
@@ -192,27 +175,9 @@ def main():
         bad = private_file(work / "wrong.secret", "not-the-password\n")
         lab_opts = f"--dns-server {env['dns']} --ca-file {env['ca_file']} --lang en"
         fleet = work / "fleet.toml"
-        fleet.write_text(f"""
-[modules.lab]
-security = "starttls"
-user = "{env['user']}"
-password_file = "{good}"
-ca_file = "{env['ca_file']}"
-dns_server = "{env['dns']}"
-deadline = "30s"
-
-[[targets]]
-name = "submission"
-host = "{env['host']}"
-port = {ports['submission']}
-module = "lab"
-
-[[targets]]
-name = "closed"
-host = "{env['host']}"
-port = {env['closed_port']}
-module = "lab"
-""")
+        fleet.write_text(lab_run_config(env, good, [("submission", ports["submission"]),
+                                                    ("closed", env["closed_port"])],
+                                        mode='security = "starttls"'))
 
         # The example's command definitions, the binary behind the recorder.
         commands_text = (EXAMPLES / "commands.cfg").read_text()
@@ -383,17 +348,7 @@ define service {{
         print("ok   every service: Nagios read the plugin's state, output, long output and "
               "performance data exactly")
     finally:
-        if nagios is not None:
-            nagios.terminate()
-            try:
-                nagios.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                nagios.kill()
-                nagios.wait()
-            try:
-                os.killpg(nagios.pid, signal.SIGKILL)  # any worker left behind
-            except ProcessLookupError:
-                pass
+        stop_daemon(nagios)
         shutil.rmtree(work, ignore_errors=True)
 
 

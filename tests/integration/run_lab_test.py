@@ -21,16 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab_test  # noqa: E402  (the cases and their expectations)
+from monitoring_support import private_file, toml_string  # noqa: E402
 
 # check's options and the module keys that mean the same.
 VALUE_KEYS = {"--security": "security", "--ssl-type": "ssl_type", "--user": "user",
               "--from": "from", "--rcpt": "rcpt"}
 FLAG_KEYS = {"--insecure": "insecure"}
 STATE_EXIT = {"ok": 0, "warning": 1, "critical": 2}
-
-
-def toml_string(text):
-    return json.dumps(text)  # a TOML basic string: the same escapes for what we write
 
 
 def module_and_target(case, env, secrets):
@@ -72,9 +69,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="smtp-probe-run-lab.") as work:
         secrets = {}
         for kind, text in (("right", env["password"]), ("wrong", lab_test.WRONG_PASSWORD)):
-            secrets[kind] = Path(work) / f"{kind}.secret"
-            secrets[kind].write_text(text + "\n")
-            secrets[kind].chmod(0o600)
+            secrets[kind] = private_file(Path(work) / f"{kind}.secret", text + "\n")
         modules, targets = [], []
         for case in cases:
             module, target = module_and_target(case, env, secrets)

@@ -15,7 +15,6 @@ binary), for a config whose targets all pass and one with a target that fails:
 """
 
 import argparse
-import json
 import os
 import re
 import shlex
@@ -26,28 +25,10 @@ import tempfile
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from monitoring_support import fail, lab_env, lab_run_config, private_file  # noqa: E402
 CONFIG = "/etc/smtp-probe/smtp-probe.toml"
 STATE = "/var/lib/smtp-probe"
-
-
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
-
-
-def lab_config(env, good_secret, targets):
-    text = f"""
-[modules.lab]
-ssl_type = "tls"
-user = "{env['user']}"
-password_file = "{good_secret}"
-ca_file = "{env['ca_file']}"
-dns_server = "{env['dns']}"
-"""
-    for name, port in targets:
-        text += f'\n[[targets]]\nname = "{name}"\nhost = "{env["host"]}"\nport = {port}\n' \
-                'module = "lab"\n'
-    return text
 
 
 def cron_job(path):
@@ -75,10 +56,7 @@ def main():
     ap.add_argument("--lab", required=True)
     args = ap.parse_args()
     probe = str(Path(args.probe).resolve())
-    out = subprocess.run([args.lab, "env", "--json"], capture_output=True, text=True)
-    if out.returncode != 0:
-        fail(f"cannot read the lab's environment: {out.stderr.strip()}")
-    env = json.loads(out.stdout)
+    env = lab_env(args.lab)
     submission = env["listeners"]["submission"]["port"]
 
     work = Path(tempfile.mkdtemp(prefix="smtp-probe-scheduled."))
@@ -92,13 +70,11 @@ def main():
         logger.chmod(0o755)
         state = work / "state"
         state.mkdir()
-        secret = work / "lab.secret"
-        secret.write_text(env["password"] + "\n")
-        secret.chmod(0o600)
+        secret = private_file(work / "lab.secret", env["password"] + "\n")
         configs = {
-            "passing": lab_config(env, secret, [("submission", submission)]),
-            "failing": lab_config(env, secret, [("submission", submission),
-                                                ("closed", env["closed_port"])]),
+            "passing": lab_run_config(env, secret, [("submission", submission)]),
+            "failing": lab_run_config(env, secret, [("submission", submission),
+                                                    ("closed", env["closed_port"])]),
         }
         user, job = cron_job(EXAMPLES / "cron" / "smtp-probe")
         if user != "smtp-probe":
