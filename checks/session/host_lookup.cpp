@@ -1,6 +1,7 @@
 #include "checks/session/host_lookup.hpp"
 
 #include <boost/asio/this_coro.hpp>
+#include <chrono>
 
 #include "checks/classify.hpp"
 #include "net/sanitize.hpp"
@@ -15,14 +16,18 @@ boost::asio::awaitable<host_lookup> look_up_host(const probe_request& request) {
     options.timeout = out.budget.timeout;
     options.dns_server = request.dns_server;
     auto ex = co_await boost::asio::this_coro::executor;
+    const auto started = std::chrono::steady_clock::now();
     out.found = co_await resolve_host(ex, request.host, options);
+    out.took = std::chrono::steady_clock::now() - started;
     co_return out;
 }
 
-probe_result dns_failure_result(const probe_request& base, const boost::system::error_code& ec,
-                                const dns_budget& budget) {
+probe_result dns_failure_result(const probe_request& base, const host_lookup& lookup) {
+    const auto& ec = lookup.found.error;
+    const auto& budget = lookup.budget;
     probe_result r;
-    r.target = probe_target{base.host, 0, security_mode::automatic};
+    r.target = probe_target{base.host, base.port, base.security};
+    r.duration = lookup.took;
     for (const auto p : all_phases) {
         if (p == phase::data) {
             continue;
@@ -31,6 +36,7 @@ probe_result dns_failure_result(const probe_request& base, const boost::system::
         rec.name = p;
         if (p == phase::dns) {
             rec.status = phase_status::fail;
+            rec.duration = lookup.took;
             rec.cause = cause_for_error(phase::dns, ec);
             rec.error_notes = {error_detail(ec, sanitize_for_display(ec.message(), 300))};
             rec.error_text = render_detail_en(rec.error_notes);

@@ -16,14 +16,15 @@ namespace smtp_probe {
 struct host_lookup {
     resolve_outcome found;
     dns_budget budget;
+    duration_ms took{0};  ///< how long the lookup itself took
 };
 
 /// Looks request.host up with the request's family, DNS server and budget.
 [[nodiscard]] boost::asio::awaitable<host_lookup> look_up_host(const probe_request& request);
 
-/// The report of a failed lookup, shaped like a probe that stopped at its first phase.
+/// The report of a failed lookup, shaped like a probe of request's host, port and mode that
+/// stopped at its first phase after lookup.took.
 [[nodiscard]] probe_result dns_failure_result(const probe_request& request,
-                                              const boost::system::error_code& ec,
-                                              const dns_budget& budget);
+                                              const host_lookup& lookup);
 
 }  // namespace smtp_probe

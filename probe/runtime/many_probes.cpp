@@ -86,7 +86,7 @@ private:
             lookup = co_await look_up_host(request);
         }
         if (lookup.found.error) {
-            out.result = dns_failure_result(request, lookup.found.error, lookup.budget);
+            out.result = dns_failure_result(request, lookup);
             co_return out;
         }
         const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(

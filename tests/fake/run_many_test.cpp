@@ -19,6 +19,7 @@
 #include "probe/commands/command.hpp"
 #include "probe/commands/command_line.hpp"
 #include "probe/runtime/runtime.hpp"
+#include "tests/fake/fake_dns_server.hpp"
 #include "tests/fake/fake_smtp_server.hpp"
 #include "tests/unit/perfdata_grammar.hpp"
 #include "tests/unit/temp_file.hpp"
@@ -465,4 +466,28 @@ TEST_CASE("run: a target that cannot run is counted and shown, and hides no othe
     const auto text = run_with_config(config, {"--format", "text", "--lang", "en"});
     CHECK(text.out.find("not_run") != std::string::npos);
     CHECK(text.out.find("untrusted") != std::string::npos);
+}
+
+TEST_CASE("run: a name that does not resolve shows the lookup's time and the target's port") {
+    // Before, the report of a failed lookup said 0 ms and port 0 whatever the target was.
+    fake::dns::zone zone;
+    zone["silent.test"].silent_a = true;
+    zone["silent.test"].silent_aaaa = true;
+    fake::fake_dns_server dns(zone);
+    const auto config = module_plain("m", "dns_server = \"" + dns.server() +
+                                              "\"\ndns_timeout = \"300ms\"\nfamily = \"ipv4\"\n") +
+                        target("unresolved", "silent.test", 2525, "m");
+    const auto r = run_with_config(config);
+    INFO(r.out);
+    CHECK(r.exit_code == 2);
+    const auto lines = parse_jsonl(r.out);
+    const auto& t = lines.targets.at("unresolved");
+    CHECK(cause_of(t) == "dns_timeout");
+    CHECK(t.at("target").at("port").to_number<int>() == 2525);
+    CHECK(t.at("duration_ms").to_number<double>() >= 250.0);
+    const auto& dns_check = t.at("checks").as_array().front().as_object();
+    CHECK(dns_check.at("name").as_string() == "dns");
+    CHECK(dns_check.at("duration_ms").to_number<double>() >= 250.0);
+    const auto text = run_with_config(config, {"--format", "text", "--lang", "en"});
+    CHECK(text.out.find(" 0 ms") == std::string::npos);
 }

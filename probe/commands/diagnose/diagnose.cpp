@@ -118,7 +118,7 @@ asio::awaitable<diagnose_outcome> run_diagnose(runtime& rt, probe_request base,
     const auto lookup = co_await look_up_host(base);
     const auto& resolved = lookup.found;
     if (resolved.error) {
-        out.dns_failure = dns_failure_result(base, resolved.error, lookup.budget);
+        out.dns_failure = dns_failure_result(base, lookup);
         co_return out;
     }
 
