@@ -55,13 +55,14 @@ struct category_text {
 
 /// The fixed words of the text report.
 enum class ui_string {
-    target,             ///< "Target"
-    verdict_ok,         ///< every step passed
-    nagios_all_passed,  ///< the plugin line of a probe that passed: "every step passed"
-    verdict_warnings,   ///< passed, with warnings
-    verdict_failed,     ///< "FAILED"
-    category,           ///< "WHMCS error"
-    whmcs_english,      ///< "English log text" (zh only shows it)
+    target,                ///< "Target"
+    verdict_ok,            ///< every step passed
+    nagios_all_passed,     ///< the plugin line of a probe that passed: "every step passed"
+    monitoring_threshold,  ///< "Monitoring threshold: ", before what raised check's state
+    verdict_warnings,      ///< passed, with warnings
+    verdict_failed,        ///< "FAILED"
+    category,              ///< "WHMCS error"
+    whmcs_english,         ///< "English log text" (zh only shows it)
     cause,
     underlying_cause,  ///< the failing phase's own cause under a redirect
     failed_phase,

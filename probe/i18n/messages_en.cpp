@@ -968,6 +968,8 @@ std::string_view ui_en(ui_string s) {
             return "OK: every step passed";
         case u::nagios_all_passed:
             return "every step passed";
+        case u::monitoring_threshold:
+            return "Monitoring threshold: ";
         case u::verdict_warnings:
             return "OK, with warnings";
         case u::verdict_failed:

@@ -880,6 +880,8 @@ std::string_view ui_zh(ui_string s) {
             return "正常：所有步骤均通过";
         case u::nagios_all_passed:
             return "所有步骤均通过";
+        case u::monitoring_threshold:
+            return "监控阈值：";
         case u::verdict_warnings:
             return "正常，但有警告";
         case u::verdict_failed:

@@ -151,9 +151,7 @@ namespace {
 /// a threshold found, when it raised the state.
 std::string summary_of(const probe_result& r, const monitoring_verdict& state, language lang) {
     if (state.raised_by) {
-        return *state.raised_by + ", " +
-               (r.ok() ? std::string(ui_text(ui_string::nagios_all_passed, lang))
-                       : verdict_line(r.outcome, lang));
+        return *state.raised_by + ", " + summary_of(r, {}, lang);
     }
     if (!r.ok()) {
         return verdict_line(r.outcome, lang);

@@ -83,8 +83,8 @@ public:
             }
             if (state.raised_by) {
                 io.out << "\n"
-                       << (lang == language::zh ? "监控阈值：" : "Monitoring threshold: ")
-                       << *state.raised_by << " → " << monitoring_state_id(state.state) << '\n';
+                       << ui_text(ui_string::monitoring_threshold, lang) << *state.raised_by
+                       << " → " << monitoring_state_id(state.state) << '\n';
             }
         }
         io.out.flush();

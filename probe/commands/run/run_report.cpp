@@ -199,15 +199,14 @@ std::string render_run_text(const std::vector<run_entry>& entries, const text_op
                                                fmt::arg("error", clean(e.outcome.setup_error))));
             continue;
         }
-        const auto& r = *e.outcome.result;
         if (e.state.raised_by) {
+            // Only a verdict that passed can be raised: a failed one is critical already.
             details +=
                 fmt::format("  {}{}{} ({})\n", e.target->name, colon, clean(*e.state.raised_by),
                             ui_text(ui_string::run_threshold_note, lang));
-            if (r.ok()) {
-                continue;
-            }
+            continue;
         }
+        const auto& r = *e.outcome.result;
         details += fmt::format("  {}{}{}\n", e.target->name, colon, verdict_line(r.outcome, lang));
         if (r.outcome.failed_phase) {
             if (const auto* rec = r.find(*r.outcome.failed_phase); rec && !rec->detail.empty()) {
