@@ -288,8 +288,12 @@ std::optional<cli_error> refuse_secret_in_argv(int argc, const char* const* argv
     return std::nullopt;
 }
 
+std::string_view program_version() {
+    return SMTP_PROBE_VERSION;
+}
+
 std::string version_text() {
-    return std::string(program_name) + " " + SMTP_PROBE_VERSION + "\n";
+    return std::string(program_name) + " " + std::string(program_version()) + "\n";
 }
 
 // ---------------------------------------------------------------------------------------------

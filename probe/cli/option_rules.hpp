@@ -68,6 +68,8 @@ inline constexpr std::string_view program_name = "smtp-probe";
 /// reads stdout, so even a command line that does not parse must answer there.
 [[nodiscard]] bool wants_nagios_output(int argc, const char* const* argv);
 
+/// "0.1.0"
+[[nodiscard]] std::string_view program_version();
 [[nodiscard]] std::string version_text();
 
 }  // namespace smtp_probe

@@ -82,8 +82,13 @@ constexpr std::array module_keys = {"port",
                                     "time_warning",
                                     "time_critical",
                                     "helo",
-                                    "dns_server"};
+                                    "dns_server",
+                                    "unlisted_targets"};
 constexpr std::array target_keys = {"name", "host", "port", "module", "labels"};
+constexpr std::array serve_keys = {"listen",      "allowed_targets", "allowed_ports",
+                                   "concurrency", "per_host",        "scrape_timeout_offset",
+                                   "shard"};
+constexpr std::size_t max_patterns = 1000;
 
 template <std::size_t N>
 std::string listed(const std::array<const char*, N>& keys) {
@@ -142,13 +147,15 @@ public:
                 read_modules(key, value);
             } else if (name == "targets") {
                 read_targets(key, value);
+            } else if (name == "serve") {
+                read_serve(key, value);
             } else {
                 error_at(key.source(), shown(name),
-                         "unknown key; the top level takes [modules.NAME] tables and "
-                         "[[targets]] entries");
+                         "unknown key; the top level takes [modules.NAME] tables, [[targets]] "
+                         "entries and a [serve] table");
             }
         }
-        if (config_.targets.empty() && errors_.empty()) {
+        if (config_.targets.empty() && config_.serve.allowed_targets.empty() && errors_.empty()) {
             errors_.push_back({config_.file, 0, 0, "targets",
                                "no targets; add at least one [[targets]] entry with name, host "
                                "and module"});
@@ -490,6 +497,8 @@ private:
                 if (auto text = string_of(node, where, at, "\"192.0.2.53\"")) {
                     read_dns_server(*text, where, at, r);
                 }
+            } else if (k == "unlisted_targets") {
+                m.unlisted_targets = bool_of(node, where, at).value_or(false);
             } else {
                 error_at(where, at, "unknown key; a module takes " + listed(module_keys));
             }
@@ -573,6 +582,120 @@ private:
         }
         const auto folder = std::filesystem::path(config_.file).parent_path();
         return folder.empty() ? path : (folder / p).string();
+    }
+
+    // The [serve] table.
+
+    void read_serve(const toml::key& key, const toml::node& value) {
+        const auto* table = value.as_table();
+        if (table == nullptr) {
+            error_at(key.source(), "serve",
+                     "must be a table, as in [serve] with allowed_targets = [...]; it is " +
+                         type_name(value));
+            return;
+        }
+        auto& sv = config_.serve;
+        sv.line = key.source().begin.line;
+        for (auto&& [k_key, node] : *table) {
+            const std::string k(k_key.str());
+            const std::string at = "serve." + shown(k);
+            const auto& where = k_key.source();
+            if (k == "listen") {
+                if (auto text = string_of(node, where, at, "\"127.0.0.1:10587\"")) {
+                    auto parsed = parse_host_port(*text);
+                    const auto* hp = std::get_if<host_port>(&parsed);
+                    if (hp == nullptr || hp->kind == host_kind::name || !hp->port) {
+                        error_at(where, at,
+                                 quote_value(*text) +
+                                     " is not an address and port to listen on; use "
+                                     "127.0.0.1:10587 or [::1]:10587");
+                    } else {
+                        sv.listen = *text;
+                    }
+                }
+            } else if (k == "allowed_targets") {
+                read_patterns(node, where, at);
+            } else if (k == "allowed_ports") {
+                const auto* array = node.as_array();
+                if (array == nullptr || array->empty() || array->size() > 100) {
+                    error_at(where, at,
+                             "must be a list of 1 to 100 ports, as in [25, 465, 587]; it is " +
+                                 type_name(node));
+                    continue;
+                }
+                sv.allowed_ports.clear();
+                std::size_t i = 0;
+                for (const auto& entry : *array) {
+                    if (auto port = port_of(entry, where, at + "[" + std::to_string(i++) + "]")) {
+                        sv.allowed_ports.push_back(*port);
+                    }
+                }
+            } else if (k == "concurrency") {
+                sv.concurrency = static_cast<std::size_t>(
+                    integer_of(node, where, at, 1, 10'000).value_or(sv.concurrency));
+            } else if (k == "per_host") {
+                sv.per_host = static_cast<std::size_t>(
+                    integer_of(node, where, at, 1, 1'000).value_or(sv.per_host));
+            } else if (k == "scrape_timeout_offset") {
+                if (auto d = duration_of(node, where, at)) {
+                    if (*d > std::chrono::seconds(60)) {
+                        error_at(where, at, "must be at most 60s (Prometheus's default is 0.5s)");
+                    } else {
+                        sv.scrape_timeout_offset = *d;
+                    }
+                }
+            } else if (k == "shard") {
+                if (auto text = string_of(node, where, at, "\"0/2\"")) {
+                    sv.shard = shard_of_text(*text, where, at);
+                }
+            } else {
+                error_at(where, at, "unknown key; [serve] takes " + listed(serve_keys));
+            }
+        }
+    }
+
+    void read_patterns(const toml::node& node, const toml::source_region& where,
+                       const std::string& at) {
+        const auto* array = node.as_array();
+        if (array == nullptr || array->size() > max_patterns) {
+            error_at(where, at,
+                     "must be a list of at most " + std::to_string(max_patterns) +
+                         " host patterns, as in [\"*.example.com\", \"192.0.2.0/24\"]; it is " +
+                         type_name(node));
+            return;
+        }
+        std::size_t i = 0;
+        for (const auto& entry : *array) {
+            const auto entry_at = at + "[" + std::to_string(i++) + "]";
+            if (auto text = string_of(entry, where, entry_at, "\"*.example.com\"")) {
+                auto parsed = parse_host_pattern(*text);
+                if (auto* error = std::get_if<std::string>(&parsed)) {
+                    error_at(where, entry_at, *error);
+                } else {
+                    config_.serve.allowed_targets.push_back(std::get<host_pattern>(parsed));
+                }
+            }
+        }
+    }
+
+    std::optional<shard_setting> shard_of_text(const std::string& text,
+                                               const toml::source_region& where,
+                                               const std::string& at) {
+        const auto slash = text.find('/');
+        const auto index = text.substr(0, slash);
+        const auto count = slash == std::string::npos ? "" : text.substr(slash + 1);
+        if (is_digits(index) && is_digits(count) && index.size() <= 4 && count.size() <= 4) {
+            const auto k = std::stoul(index);
+            const auto n = std::stoul(count);
+            if (n >= 1 && n <= 1000 && k < n) {
+                return shard_setting{static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(n)};
+            }
+        }
+        error_at(where, at,
+                 quote_value(text) +
+                     " is not a shard; use \"K/N\": this exporter is number K (0 to N-1) of N, "
+                     "as Prometheus's hashmod relabelling numbers them");
+        return std::nullopt;
     }
 
     // One target.

@@ -4,6 +4,7 @@
 // where to read it. See examples/smtp-probe.toml for the annotated schema.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "checks/monitoring_state.hpp"
 #include "checks/request.hpp"
+#include "probe/config/host_pattern.hpp"
 
 namespace smtp_probe {
 
@@ -57,6 +59,32 @@ struct run_module {
     /// time_warning, time_critical (Nagios ranges of seconds), cert_critical_days as
     /// cert_critical "N:". The certificate warning stays the verdict's own (cert_warn_days).
     monitoring_thresholds thresholds;
+    /// `serve` may use this module for hosts the config does not name but allowed_targets
+    /// permits. Off by default for a module with a secret: its password goes only to the
+    /// targets the config names unless this says otherwise.
+    bool unlisted_targets = false;
+    std::uint32_t line = 0;
+};
+
+/// Which of n exporters probes a target on schedule: exporter `index` of `count` ("k/n").
+struct shard_setting {
+    std::uint32_t index = 0;
+    std::uint32_t count = 1;
+};
+
+/// The [serve] table: what `smtp-probe serve` may probe and how much at once.
+struct serve_settings {
+    /// Hosts /probe may take as target=HOST:PORT&module=NAME beyond the named targets.
+    std::vector<host_pattern> allowed_targets;
+    /// The ports those hosts may be probed on.
+    std::vector<std::uint16_t> allowed_ports{25, 465, 587};
+    std::size_t concurrency = 32;  ///< probes at once; over it, /probe answers 503
+    std::size_t per_host = 2;      ///< probes connected to one host and port at once
+    /// Taken off Prometheus's X-Prometheus-Scrape-Timeout-Seconds, so that the answer is sent
+    /// before Prometheus gives up.
+    std::chrono::milliseconds scrape_timeout_offset{500};
+    std::optional<std::string> listen;  ///< "127.0.0.1:10587"; --listen overrides it
+    std::optional<shard_setting> shard;
     std::uint32_t line = 0;
 };
 
@@ -73,6 +101,7 @@ struct run_config {
     std::string file;
     std::vector<run_module> modules;
     std::vector<run_target> targets;
+    serve_settings serve;
 
     [[nodiscard]] const run_module* module_named(std::string_view name) const;
 };

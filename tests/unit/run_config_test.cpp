@@ -130,6 +130,21 @@ TEST_CASE("every config mistake names its file, line, column and key") {
          "disagree"},
         {"duration", module + "timeout = \"20 parsecs\"\n" + target, 2, 1, "modules.m.timeout",
          "20 parsecs"},
+        {"serve: a pattern that is too wide",
+         "[serve]\nallowed_targets = [\"0.0.0.0/0\"]\n" + module + target, 2, 1,
+         "serve.allowed_targets[0]", "scan most of the Internet"},
+        {"serve: not a pattern", "[serve]\nallowed_targets = [\"a.*.example\"]\n" + module + target,
+         2, 1, "serve.allowed_targets[0]", "not a host pattern"},
+        {"serve: a port", "[serve]\nallowed_ports = [25, 0]\n" + module + target, 2, 1,
+         "serve.allowed_ports[1]", "from 1 to 65535"},
+        {"serve: a shard", "[serve]\nshard = \"2/2\"\n" + module + target, 2, 1, "serve.shard",
+         "number K (0 to N-1) of N"},
+        {"serve: listen on a name", "[serve]\nlisten = \"localhost:10587\"\n" + module + target, 2,
+         1, "serve.listen", "127.0.0.1:10587"},
+        {"serve: unknown key", "[serve]\nallowed_hosts = []\n" + module + target, 2, 1,
+         "serve.allowed_hosts", "[serve] takes listen, allowed_targets"},
+        {"serve: unlisted_targets type", module + "unlisted_targets = \"yes\"\n" + target, 2, 1,
+         "modules.m.unlisted_targets", "true or false"},
         {"two secret sources",
          module + "user = \"u\"\npassword_env = \"A\"\npassword_file = \"/p\"\n" + target, 4, 1,
          "modules.m.password_file", "one secret source"},
@@ -192,6 +207,41 @@ TEST_CASE("every config mistake names its file, line, column and key") {
                                        : "conf/smtp-probe.toml:" + std::to_string(c.line) + ":";
         CHECK(e.text().rfind(where, 0) == 0);
     }
+}
+
+TEST_CASE("the [serve] table") {
+    const auto parsed = parse_run_config(R"([serve]
+listen = "[::1]:10600"
+allowed_targets = ["*.customers.example", "192.0.2.0/24"]
+allowed_ports = [587]
+concurrency = 8
+per_host = 1
+scrape_timeout_offset = "1s"
+shard = "1/3"
+
+[modules.m]
+port = 587
+unlisted_targets = true
+)",
+                                         "serve.toml");
+    const auto& c = ok(parsed);
+    CHECK(c.targets.empty());  // an exporter of allowed hosts needs no named target
+    CHECK(c.serve.listen == "[::1]:10600");
+    CHECK(c.serve.allowed_targets.size() == 2);
+    CHECK(c.serve.allowed_ports == std::vector<std::uint16_t>{587});
+    CHECK(c.serve.concurrency == 8);
+    CHECK(c.serve.per_host == 1);
+    CHECK(c.serve.scrape_timeout_offset == std::chrono::seconds(1));
+    REQUIRE(c.serve.shard);
+    CHECK(c.serve.shard->index == 1);
+    CHECK(c.serve.shard->count == 3);
+    CHECK(c.modules.front().unlisted_targets);
+    // Without [serve], the defaults.
+    const auto plain_parsed = parse_run_config(good, "g.toml");
+    const auto& plain = ok(plain_parsed);
+    CHECK(plain.serve.allowed_targets.empty());
+    CHECK(plain.serve.allowed_ports == std::vector<std::uint16_t>{25, 465, 587});
+    CHECK_FALSE(plain.serve.shard);
 }
 
 TEST_CASE("time thresholds: Nagios ranges of seconds, as strings or numbers") {
