@@ -12,6 +12,7 @@
 #include "checks/session/pipeline.hpp"
 #include "net/ascii.hpp"
 #include "net/sanitize.hpp"
+#include "probe/config/shard.hpp"
 #include "probe/report/report_text.hpp"
 #include "probe/runtime/local_names.hpp"
 #include "probe/runtime/runtime.hpp"
@@ -118,11 +119,23 @@ http_answer exporter::index() const {
         "<li><a href=\"/metrics\">/metrics</a>: the exporter's own metrics</li>\n"
         "<li>/probe?target=NAME: probe a target of the config; add &amp;debug=true for the "
         "session's transcript</li>\n</ul>\n<h2>Targets</h2>\n<table>\n"
-        "<tr><th>target</th><th>host</th><th>module</th><th></th></tr>\n";
+        "<tr><th>target</th><th>host</th><th>module</th>";
+    const auto& shard = config->serve.shard;
+    if (shard) {
+        html += "<th>shard " + std::to_string(shard->index) + "/" + std::to_string(shard->count) +
+                "</th>";
+    }
+    html += "<th></th></tr>\n";
     for (const auto& t : config->targets) {
         const auto name = html_escape(t.name);
         html += "<tr><td>" + name + "</td><td>" + html_escape(t.host) + "</td><td>" +
-                html_escape(t.module) + "</td><td><a href=\"/probe?target=" + name +
+                html_escape(t.module) + "</td>";
+        if (shard) {
+            // The targets Prometheus's hashmod sends to this exporter (probe/config/shard.hpp).
+            html += hashmod(t.name, shard->count) == shard->index ? "<td>this one</td>"
+                                                                  : "<td>another</td>";
+        }
+        html += "<td><a href=\"/probe?target=" + name +
                 "\">metrics</a> <a href=\"/probe?target=" + name +
                 "&amp;debug=true\">debug</a></td></tr>\n";
     }

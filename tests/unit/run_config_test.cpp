@@ -4,6 +4,7 @@
 #include <string>
 
 #include "probe/config/run_config.hpp"
+#include "probe/config/shard.hpp"
 #include "tests/unit/temp_file.hpp"
 
 using namespace smtp_probe;
@@ -320,4 +321,16 @@ TEST_CASE("the annotated example config is a valid config") {
     CHECK(second.port == 2525);
     CHECK(second.security == security_mode::starttls);  // the module's ssl_type = "tls"
     CHECK(c.module_named("m365")->base.forced_mechanism == auth_mechanism::xoauth2);
+}
+
+TEST_CASE("shards as Prometheus's hashmod numbers them") {
+    // What Prometheus 2.42 itself assigned with modulus 2 (tests/integration/
+    // prometheus_examples_test.py runs it on examples/prometheus/prometheus-sharded.yml).
+    CHECK(hashmod("cpanel-2", 2) == 0);
+    CHECK(hashmod("cpanel-1", 2) == 1);
+    CHECK(hashmod("acme-relay", 2) == 1);
+    CHECK(hashmod("m365", 2) == 1);
+    // md5("") = d41d8cd98f00b204e9800998ecf8427e: the last 8 bytes are 0xe9800998ecf8427e.
+    CHECK(hashmod("", UINT64_MAX) == 0xe9800998ecf8427eULL % UINT64_MAX);
+    CHECK(hashmod("anything", 1) == 0);
 }
