@@ -16,6 +16,7 @@
 #include "probe/cli/host_port.hpp"
 #include "probe/cli/option_rules.hpp"
 #include "probe/cli/secret_source.hpp"
+#include "probe/config/bcrypt_hash.hpp"
 #include "probe/report/quote_value.hpp"
 
 namespace smtp_probe {
@@ -648,9 +649,76 @@ private:
                 if (auto text = string_of(node, where, at, "\"0/2\"")) {
                     sv.shard = shard_of_text(*text, where, at);
                 }
+            } else if (k == "basic_auth_users") {
+                read_basic_auth_users(node, where, at);
+            } else if (k == "tls_server_config") {
+                read_tls_server_config(node, where, at);
             } else {
                 error_at(where, at, "unknown key; [serve] takes " + listed(serve_keys));
             }
+        }
+    }
+
+    void read_basic_auth_users(const toml::node& node, const toml::source_region& where,
+                               const std::string& at) {
+        const auto* table = node.as_table();
+        if (table == nullptr || table->size() > 100) {
+            error_at(where, at,
+                     "must be a table of at most 100 users and their bcrypt hashes, as in "
+                     "[serve.basic_auth_users] with prometheus = \"$2y$10$...\"");
+            return;
+        }
+        for (auto&& [user_key, hash_node] : *table) {
+            const std::string user(user_key.str());
+            const auto user_at = at + "." + shown(user);
+            if (user.empty() || user.size() > 64 || user.find(':') != std::string::npos) {
+                error_at(user_key.source(), user_at,
+                         "a user name is 1 to 64 characters without ':' (RFC 7617)");
+                continue;
+            }
+            const auto* hash = hash_node.as_string();
+            if (hash == nullptr || !is_bcrypt_hash(hash->get())) {
+                error_at(user_key.source(), user_at,
+                         "must be a bcrypt hash ($2y$..., 60 characters), as htpasswd -nBC 10 "
+                         "USER prints it; never the password itself");
+                continue;
+            }
+            config_.serve.basic_auth_users[user] = hash->get();
+        }
+    }
+
+    void read_tls_server_config(const toml::node& node, const toml::source_region& where,
+                                const std::string& at) {
+        const auto* table = node.as_table();
+        if (table == nullptr) {
+            error_at(where, at,
+                     "must be a table with cert_file and key_file, as in "
+                     "[serve.tls_server_config]");
+            return;
+        }
+        for (auto&& [k_key, value] : *table) {
+            const std::string k(k_key.str());
+            const auto key_at = at + "." + shown(k);
+            if (k != "cert_file" && k != "key_file") {
+                error_at(k_key.source(), key_at,
+                         "unknown key; [serve.tls_server_config] takes cert_file and key_file");
+                continue;
+            }
+            if (auto text =
+                    string_of(value, k_key.source(), key_at, "\"/etc/smtp-probe/exporter.crt\"")) {
+                const auto file = relative_to_config(*text);
+                std::error_code ec;
+                if (!std::filesystem::is_regular_file(file, ec)) {
+                    error_at(k_key.source(), key_at,
+                             "cannot read " + quote_value(file) + ": no such file");
+                    continue;
+                }
+                (k == "cert_file" ? config_.serve.tls_cert_file : config_.serve.tls_key_file) =
+                    file;
+            }
+        }
+        if (!config_.serve.tls_cert_file != !config_.serve.tls_key_file) {
+            error_at(where, at, "needs both cert_file and key_file");
         }
     }
 

@@ -85,6 +85,12 @@ struct serve_settings {
     std::chrono::milliseconds scrape_timeout_offset{500};
     std::optional<std::string> listen;  ///< "127.0.0.1:10587"; --listen overrides it
     std::optional<shard_setting> shard;
+    /// [serve.basic_auth_users]: user -> bcrypt hash; when any is given, every path asks for
+    /// one of them (as exporter-toolkit's web config does).
+    std::map<std::string, std::string> basic_auth_users;
+    /// [serve.tls_server_config]: the listener speaks HTTPS with this certificate and key.
+    std::optional<std::string> tls_cert_file;
+    std::optional<std::string> tls_key_file;
     std::uint32_t line = 0;
 };
 

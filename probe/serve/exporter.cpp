@@ -149,6 +149,14 @@ http_answer exporter::index() const {
 }
 
 asio::awaitable<http_answer> exporter::handle(http_ask ask) {
+    if (const auto config = config_; !config->serve.basic_auth_users.empty()) {
+        if (!co_await auth_.allows(ask.authorization, config->serve.basic_auth_users)) {
+            auto a = text_answer(401, "this exporter asks for a user and password (basic auth)");
+            a.headers.emplace_back("WWW-Authenticate",
+                                   "Basic realm=\"smtp-probe\", charset=\"UTF-8\"");
+            co_return a;
+        }
+    }
     auto parsed = parse_request_target(ask.target);
     if (auto* error = std::get_if<std::string>(&parsed)) {
         if (ask.target.starts_with("/probe")) {

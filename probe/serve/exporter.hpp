@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "probe/config/run_config.hpp"
+#include "probe/serve/basic_auth.hpp"
 #include "probe/serve/exporter_metrics.hpp"
 #include "probe/serve/http_server.hpp"
 
@@ -54,6 +55,7 @@ private:
     std::shared_ptr<const run_config> config_;
     config_loader load_;
     exporter_metrics metrics_;
+    basic_auth_gate auth_;
     bool shutting_down_ = false;
     std::size_t running_ = 0;
     std::map<std::string, std::size_t> per_host_;

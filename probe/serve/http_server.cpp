@@ -4,6 +4,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -12,6 +13,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <list>
 
 namespace smtp_probe {
@@ -23,8 +25,9 @@ using boost::system::error_code;
 
 namespace {
 
+/// What stop() needs of a connection: its socket, and whether it is answering a request.
 struct connection {
-    beast::tcp_stream stream;
+    tcp::socket* socket = nullptr;
     bool busy = false;
 };
 
@@ -51,12 +54,13 @@ http::response<http::string_body> refusal(http::status status, std::string text,
 }  // namespace
 
 struct http_server::state {
-    state(asio::io_context& io_in, http_handler h, http_limits l)
-        : io(io_in), acceptor(io_in), handler(std::move(h)), limits(l), all_closed(io_in) {}
+    state(asio::io_context& io_in, http_handler h, http_limits l, asio::ssl::context* t)
+        : io(io_in), acceptor(io_in), handler(std::move(h)), limits(l), tls(t), all_closed(io_in) {}
     asio::io_context& io;
     tcp::acceptor acceptor;
     http_handler handler;
     http_limits limits;
+    asio::ssl::context* tls = nullptr;
     bool stopping = false;
     std::list<connection*> connections;
     std::size_t open = 0;
@@ -78,19 +82,18 @@ asio::awaitable<void> answer_busy(std::shared_ptr<http_server::state> s, tcp::so
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
 }
 
-asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tcp::socket socket) {
-    connection c{beast::tcp_stream(std::move(socket))};
-    const auto me = s->connections.insert(s->connections.end(), &c);
-    ++s->open;
-    const auto peer = peer_text(c.stream.socket());
+template <class Stream>
+asio::awaitable<void> answer_requests(std::shared_ptr<http_server::state> s, Stream& stream,
+                                      connection& c, const std::string& peer) {
     beast::flat_buffer buffer(s->limits.header_bytes + s->limits.body_bytes);
     for (std::size_t n = 0; n < s->limits.requests_per_connection && !s->stopping; ++n) {
         http::request_parser<http::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(s->limits.header_bytes));
         parser.body_limit(s->limits.body_bytes);
-        c.stream.expires_after(n == 0 ? s->limits.read_timeout : s->limits.idle_timeout);
+        beast::get_lowest_layer(stream).expires_after(n == 0 ? s->limits.read_timeout
+                                                             : s->limits.idle_timeout);
         error_code ec;
-        co_await http::async_read(c.stream, buffer, parser,
+        co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             std::optional<http::response<http::string_body>> res;
@@ -109,8 +112,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tc
                 res = refusal(http::status::bad_request, "not an HTTP/1.1 request", 11);
             }
             if (res) {
-                c.stream.expires_after(std::chrono::seconds(2));
-                co_await http::async_write(c.stream, *res,
+                beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+                co_await http::async_write(stream, *res,
                                            asio::redirect_error(asio::use_awaitable, ec));
             }
             break;
@@ -146,16 +149,41 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tc
             res.body() = std::move(answer.body);
         }
         res.prepare_payload();
-        c.stream.expires_after(s->limits.write_timeout);
-        co_await http::async_write(c.stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        beast::get_lowest_layer(stream).expires_after(s->limits.write_timeout);
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
         c.busy = false;
         if (ec || !res.keep_alive()) {
             break;
         }
     }
+}
+
+asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tcp::socket socket) {
+    beast::tcp_stream tcp_stream(std::move(socket));
+    connection c{&tcp_stream.socket()};
+    const auto me = s->connections.insert(s->connections.end(), &c);
+    ++s->open;
+    const auto peer = peer_text(tcp_stream.socket());
+    if (s->tls == nullptr) {
+        co_await answer_requests(s, tcp_stream, c, peer);
+    } else {
+        beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *s->tls);
+        c.socket = &beast::get_lowest_layer(tls_stream).socket();
+        beast::get_lowest_layer(tls_stream).expires_after(s->limits.handshake_timeout);
+        error_code ec;
+        co_await tls_stream.async_handshake(asio::ssl::stream_base::server,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) {
+            co_await answer_requests(s, tls_stream, c, peer);
+            beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(2));
+            co_await tls_stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+        }
+        error_code ignored;
+        beast::get_lowest_layer(tls_stream).socket().close(ignored);
+    }
     error_code ignored;
-    c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    c.stream.socket().close(ignored);
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp_stream.socket().close(ignored);
     s->connections.erase(me);
     if (--s->open == 0 && s->stopping) {
         s->all_closed.cancel();
@@ -165,8 +193,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tc
 }  // namespace
 
 http_server::http_server(asio::io_context& io, const tcp::endpoint& at, http_handler handler,
-                         http_limits limits)
-    : state_(std::make_shared<state>(io, std::move(handler), limits)) {
+                         http_limits limits, asio::ssl::context* tls)
+    : state_(std::make_shared<state>(io, std::move(handler), limits, tls)) {
     auto& a = state_->acceptor;
     a.open(at.protocol());
     a.set_option(tcp::acceptor::reuse_address(true));
@@ -224,7 +252,7 @@ void http_server::stop() {
     s.acceptor.close(ignored);
     for (auto* c : s.connections) {
         if (!c->busy) {
-            c->stream.socket().cancel(ignored);
+            c->socket->cancel(ignored);
         }
     }
 }

@@ -15,6 +15,10 @@
 #include <utility>
 #include <vector>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace smtp_probe {
 
 /// One request as the exporter reads it. Everything in it is untrusted.
@@ -39,17 +43,20 @@ struct http_limits {
     std::size_t connections = 256;  ///< open at once; the next ones get a 503 and are closed
     std::size_t header_bytes = 8 * 1024;
     std::size_t body_bytes = 16 * 1024;
-    std::chrono::milliseconds read_timeout{10'000};   ///< to read one whole request
-    std::chrono::milliseconds idle_timeout{60'000};   ///< between requests of one connection
-    std::chrono::milliseconds write_timeout{30'000};  ///< to write one answer
+    std::chrono::milliseconds read_timeout{10'000};       ///< to read one whole request
+    std::chrono::milliseconds idle_timeout{60'000};       ///< between requests of one connection
+    std::chrono::milliseconds write_timeout{30'000};      ///< to write one answer
+    std::chrono::milliseconds handshake_timeout{10'000};  ///< HTTPS: the TLS handshake
     std::size_t requests_per_connection = 10'000;
 };
 
 class http_server {
 public:
-    /// Binds and listens on `at`; throws boost::system::system_error when it cannot.
+    /// Binds and listens on `at`; throws boost::system::system_error when it cannot. With
+    /// `tls` (a server context, which must outlive the server) it speaks HTTPS only.
     http_server(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& at,
-                http_handler handler, http_limits limits = {});
+                http_handler handler, http_limits limits = {},
+                boost::asio::ssl::context* tls = nullptr);
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;
     ~http_server();

@@ -366,6 +366,7 @@ def main():
     ap.add_argument("--lab", required=True)
     ap.add_argument("--prometheus", default=shutil.which("prometheus") or "/usr/bin/prometheus")
     args = ap.parse_args()
+    probe = str(Path(args.probe).resolve())  # the exporters run in the temporary folder
     if not Path(args.prometheus).is_file():
         fail(f"prometheus is not installed ({args.prometheus}; Debian: apt-get install "
              "prometheus)")
@@ -378,9 +379,9 @@ def main():
         wrong = private_file(work / "wrong.pass", "not-the-password\n")
         config = work / "smtp-probe.toml"
         config.write_text(exporter_config(env, secret, wrong))
-        single = Exporter(args.probe, config, work)
+        single = Exporter(probe, config, work)
         exporters.append(single)
-        shards = [Exporter(args.probe, config, work) for _ in range(SHARDS)]
+        shards = [Exporter(probe, config, work) for _ in range(SHARDS)]
         exporters += shards
         # Both Prometheus servers at once: the single one and the sharded one.
         proms.append(Prometheus(args.prometheus, work, "single", prometheus_config(

@@ -26,14 +26,14 @@ class Exporter:
         while time.monotonic() < deadline and self.port is None:
             if self.process.poll() is not None:
                 fail(f"serve exited with {self.process.returncode}: {self.stderr()}")
-            found = re.search(r"listening on http://127\.0\.0\.1:(\d+)/", self.stderr())
+            found = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", self.stderr())
             if found:
-                self.port = int(found.group(1))
+                self.scheme, self.port = found.group(1), int(found.group(2))
             else:
                 time.sleep(0.05)
         if self.port is None:
             fail(f"serve did not say where it listens: {self.stderr()}")
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}"
 
     def stderr(self):
         self.err.flush()
@@ -50,11 +50,12 @@ class Exporter:
         return self.process.returncode
 
 
-def get(url, headers=None, method="GET", timeout=30):
-    """(status, body text, headers) of one request; HTTP errors are answers too."""
+def get(url, headers=None, method="GET", timeout=30, context=None):
+    """(status, body text, headers) of one request; HTTP errors are answers too. `context`: an
+    ssl.SSLContext for https."""
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as r:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as r:
             return r.status, r.read().decode("utf-8", "replace"), dict(r.headers)
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode("utf-8", "replace"), dict(e.headers)

@@ -99,11 +99,67 @@ def expect(cond, message):
         fail(message)
 
 
+# bcrypt (cost 5, to keep the test fast) of "scrape-secret".
+SCRAPER_HASH = "$2b$05$01sbYxEVs/UOVFhOl9V8L.hhGvvulA434iyrwU7gBuuwRYpUNUtIS"
+
+
+def check_https_and_basic_auth(probe, env, secret, slow_port, work):
+    """[serve.tls_server_config] and [serve.basic_auth_users]: HTTPS only, and every path asks
+    for a user whose bcrypt hash the config holds."""
+    import base64
+    import ssl
+    key, cert = work / "exporter.key", work / "exporter.crt"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    key.chmod(0o600)
+    config = work / "https.toml"
+    config.write_text(config_text(env, secret, slow_port).replace("[serve]\n", f"""[serve]
+basic_auth_users = {{ scraper = "{SCRAPER_HASH}" }}
+tls_server_config = {{ cert_file = "exporter.crt", key_file = "exporter.key" }}
+""", 1))
+    exporter = Exporter(probe, config, work)
+    try:
+        expect(exporter.scheme == "https", f"not HTTPS: {exporter.stderr()}")
+        tls = ssl.create_default_context(cafile=str(cert))
+        url = exporter.url
+
+        def auth(user, password):
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            return {"Authorization": f"Basic {token}"}
+        status, body, headers = get(f"{url}/probe?target=good", context=tls)
+        expect(status == 401 and "Basic" in headers.get("WWW-Authenticate", ""),
+               f"no credentials: {status} {headers}")
+        for user, password in (("scraper", "wrong"), ("nobody", "scrape-secret"),
+                               ("scraper", "")):
+            status, _, _ = get(f"{url}/metrics", headers=auth(user, password), context=tls)
+            expect(status == 401, f"{user}:{password!r} got {status}")
+        status, body, _ = get(f"{url}/probe?target=good", headers=auth("scraper", "scrape-secret"),
+                              context=tls)
+        expect(status == 200 and samples(body).get("probe_success") == 1,
+               f"with the password: {status} {body[:200]}")
+        status, _, _ = get(f"{url}/metrics", headers=auth("scraper", "scrape-secret"), context=tls)
+        expect(status == 200, f"/metrics with the password: {status}")
+        try:
+            get(f"http://127.0.0.1:{exporter.port}/metrics", timeout=5)
+            fail("the HTTPS listener answered plain HTTP")
+        except Exception:  # noqa: BLE001 (any failure of plain HTTP is the point)
+            pass
+        expect("scrape-secret" not in exporter.stderr(), "the basic auth password was logged")
+    finally:
+        started = time.monotonic()
+        exporter.process.send_signal(signal.SIGTERM)
+        code = exporter.process.wait(timeout=10)
+        expect(code == 0, f"the HTTPS exporter exited {code} after SIGTERM "
+               f"({time.monotonic() - started:.1f} s): {exporter.stderr()}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--probe", required=True)
     ap.add_argument("--lab", required=True)
     args = ap.parse_args()
+    args.probe = str(Path(args.probe).resolve())
     env = lab_env(args.lab)
     work = Path(tempfile.mkdtemp(prefix="smtp-probe-serve-"))
     slow = SilentServer()
@@ -264,13 +320,17 @@ module = "lab"
         t.start()
         time.sleep(0.5)
         exporter.process.send_signal(signal.SIGTERM)
+        time.sleep(0.2)
+        exporter.process.send_signal(signal.SIGTERM)  # a second one must not cut it either
         t.join()
-        code = exporter.stop()
+        code = exporter.process.wait(timeout=10)
         expect(answered["r"][0] == 200 and samples(answered["r"][1]).get("probe_success") == 0,
                f"the probe answered during shutdown: {answered}")
         expect(code == 0, f"serve exited {code} after SIGTERM: {exporter.stderr()}")
         expect(env["password"] not in exporter.stderr(), "the password appears in the log")
-        print("serve: metrics, allow-list, bounds, scrape timeout, reload and shutdown behave")
+        check_https_and_basic_auth(args.probe, env, secret, slow.port, work)
+        print("serve: metrics, allow-list, bounds, scrape timeout, reload, shutdown, HTTPS and "
+              "basic auth behave")
     finally:
         if exporter is not None:
             exporter.stop()

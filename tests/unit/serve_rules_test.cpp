@@ -5,6 +5,7 @@
 
 #include "probe/config/host_pattern.hpp"
 #include "probe/config/run_config.hpp"
+#include "probe/serve/basic_auth.hpp"
 #include "probe/serve/probe_admission.hpp"
 #include "probe/serve/query_string.hpp"
 #include "probe/serve/scrape_budget.hpp"
@@ -255,4 +256,25 @@ TEST_CASE("the scrape budget") {
         CHECK(std::get<std::string>(r).find("X-Prometheus-Scrape-Timeout-Seconds") !=
               std::string::npos);
     }
+}
+
+TEST_CASE("basic auth: the header and the bcrypt hash") {
+    const auto c = parse_basic_authorization("Basic c2NyYXBlcjpzY3JhcGUtc2VjcmV0");
+    REQUIRE(c);
+    CHECK(c->user == "scraper");
+    CHECK(c->password == "scrape-secret");
+    CHECK(parse_basic_authorization("basic  c2NyYXBlcjo=")->password.empty());  // "scraper:"
+    CHECK(parse_basic_authorization("Basic a:b:c").has_value() == false);       // not base64
+    CHECK_FALSE(parse_basic_authorization("Bearer c2NyYXBlcjpzY3JhcGUtc2VjcmV0"));
+    CHECK_FALSE(parse_basic_authorization("Basic bm9jb2xvbg=="));  // "nocolon"
+    CHECK_FALSE(parse_basic_authorization("Basic"));
+    CHECK_FALSE(parse_basic_authorization("Basic " + std::string(2000, 'A')));
+
+    const std::string hash = "$2b$05$01sbYxEVs/UOVFhOl9V8L.hhGvvulA434iyrwU7gBuuwRYpUNUtIS";
+    CHECK(is_bcrypt_hash(hash));
+    CHECK(bcrypt_matches("scrape-secret", hash));
+    CHECK_FALSE(bcrypt_matches("scrape-secreT", hash));
+    CHECK_FALSE(bcrypt_matches("", hash));
+    CHECK_FALSE(is_bcrypt_hash("scrape-secret"));
+    CHECK_FALSE(bcrypt_matches("scrape-secret", "scrape-secret"));  // a password is no hash
 }

@@ -6,8 +6,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <csignal>
+#include <cstdlib>
 #include <memory>
 #include <ostream>
 
@@ -99,27 +101,57 @@ public:
             return 0;
         }
         rt.set_log(make_stderr_logger(cmd.output));
+        std::unique_ptr<asio::ssl::context> tls;
+        if (config.serve.tls_cert_file) {
+            tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+            tls->set_options(asio::ssl::context::default_workarounds |
+                             asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                             asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+            boost::system::error_code ec;
+            tls->use_certificate_chain_file(*config.serve.tls_cert_file, ec);
+            if (!ec) {
+                tls->use_private_key_file(*config.serve.tls_key_file, asio::ssl::context::pem, ec);
+            }
+            if (ec) {
+                io.err << "smtp-probe: serve.tls_server_config: cannot use "
+                       << quote_value(*config.serve.tls_cert_file) << " and "
+                       << quote_value(*config.serve.tls_key_file) << ": " << ec.message() << '\n';
+                return cannot_run;
+            }
+        }
+        const bool https = tls != nullptr;
+        const bool asks_password = !config.serve.basic_auth_users.empty();
         exporter app(rt, std::move(config), load);
         std::unique_ptr<http_server> server;
         try {
             server = std::make_unique<http_server>(
-                rt.io(), at, [&app](http_ask ask) { return app.handle(std::move(ask)); });
+                rt.io(), at, [&app](http_ask ask) { return app.handle(std::move(ask)); },
+                http_limits{}, tls.get());
         } catch (const boost::system::system_error& e) {
             io.err << "smtp-probe: cannot listen on " << endpoint_text(at) << ": "
                    << e.code().message() << '\n';
             return cannot_run;
         }
         const auto bound = server->local_endpoint();
-        io.err << "smtp-probe serve: listening on http://" << endpoint_text(bound) << "/\n"
+        io.err << "smtp-probe serve: listening on " << (https ? "https://" : "http://")
+               << endpoint_text(bound) << "/\n"
                << std::flush;
-        if (!bound.address().is_loopback()) {
+        if (asks_password && !https) {
+            rt.log()->warn(
+                "basic auth without TLS: the passwords cross the network in clear; add "
+                "[serve.tls_server_config]");
+        }
+        if (!bound.address().is_loopback() && !asks_password) {
             rt.log()->warn(
                 "listening beyond loopback ({}): whoever reaches it can make it probe the "
                 "config's targets; keep it behind a firewall",
                 endpoint_text(bound));
         }
         asio::signal_set signals(rt.io(), SIGHUP, SIGTERM, SIGINT);
+        // The set stays armed while stopping: a second SIGTERM must not kill the probes being
+        // answered (its default action would); a second SIGINT (Ctrl-C twice) stops at once.
         const auto watch = [&]() -> asio::awaitable<void> {
+            bool stopping = false;
             for (;;) {
                 boost::system::error_code ec;
                 const int number =
@@ -129,12 +161,17 @@ public:
                 }
                 if (number == SIGHUP) {
                     (void)app.reload();
-                    continue;
+                } else if (!stopping) {
+                    stopping = true;
+                    rt.log()->info("stopping: the probes being answered finish first");
+                    app.begin_shutdown();
+                    server->stop();
+                } else if (number == SIGINT) {
+                    rt.log()->warn("stopping now, without waiting for the probes");
+                    std::_Exit(130);
+                } else {
+                    rt.log()->info("stopping already; waiting for the probes being answered");
                 }
-                rt.log()->info("stopping: the probes being answered finish first");
-                app.begin_shutdown();
-                server->stop();
-                co_return;
             }
         };
         asio::co_spawn(rt.io(), watch(), asio::detached);
