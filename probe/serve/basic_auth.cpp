@@ -58,13 +58,13 @@ std::optional<basic_credentials> parse_basic_authorization(std::string_view head
     if (!decoded) {
         return std::nullopt;
     }
-    const auto colon = decoded->find(':');
-    if (colon == std::string::npos) {
-        OPENSSL_cleanse(decoded->data(), decoded->size());
-        return std::nullopt;
+    std::string text = std::move(*decoded);
+    const auto colon = text.find(':');
+    std::optional<basic_credentials> out;
+    if (colon != std::string::npos) {
+        out = basic_credentials{text.substr(0, colon), text.substr(colon + 1)};
     }
-    basic_credentials out{decoded->substr(0, colon), decoded->substr(colon + 1)};
-    OPENSSL_cleanse(decoded->data(), decoded->size());
+    OPENSSL_cleanse(text.data(), text.size());
     return out;
 }
 

@@ -135,9 +135,11 @@ http_answer exporter::index() const {
             html += hashmod(t.name, shard->count) == shard->index ? "<td>this one</td>"
                                                                   : "<td>another</td>";
         }
-        html += "<td><a href=\"/probe?target=" + name +
-                "\">metrics</a> <a href=\"/probe?target=" + name +
-                "&amp;debug=true\">debug</a></td></tr>\n";
+        html += "<td><a href=\"/probe?target=";
+        html += name;
+        html += "\">metrics</a> <a href=\"/probe?target=";
+        html += name;
+        html += "&amp;debug=true\">debug</a></td></tr>\n";
     }
     html += "</table>\n</body></html>\n";
     http_answer a;

@@ -164,8 +164,11 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tc
     const auto me = s->connections.insert(s->connections.end(), &c);
     ++s->open;
     const auto peer = peer_text(tcp_stream.socket());
+    error_code ignored;
     if (s->tls == nullptr) {
         co_await answer_requests(s, tcp_stream, c, peer);
+        tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        tcp_stream.socket().close(ignored);
     } else {
         beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *s->tls);
         c.socket = &beast::get_lowest_layer(tls_stream).socket();
@@ -178,12 +181,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tc
             beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(2));
             co_await tls_stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
         }
-        error_code ignored;
         beast::get_lowest_layer(tls_stream).socket().close(ignored);
     }
-    error_code ignored;
-    tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    tcp_stream.socket().close(ignored);
     s->connections.erase(me);
     if (--s->open == 0 && s->stopping) {
         s->all_closed.cancel();
