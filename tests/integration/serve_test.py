@@ -12,6 +12,7 @@ import argparse
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -242,6 +243,29 @@ def main():
         status, body, _ = get(f"{url}/probe?target=good",
                               headers={"X-Prometheus-Scrape-Timeout-Seconds": "ten"})
         expect(status == 400 and "X-Prometheus-Scrape-Timeout-Seconds" in body, body)
+
+        # A hung target does not hold up another scrape within the bounds.
+        hung = {}
+        t = threading.Thread(target=lambda: hung.update(r=get(
+            f"{url}/probe?target=slow", headers={"X-Prometheus-Scrape-Timeout-Seconds": "2"})))
+        t.start()
+        time.sleep(0.2)
+        started = time.monotonic()
+        status, body, _ = get(f"{url}/probe?target=good")
+        took = time.monotonic() - started
+        expect(status == 200 and samples(body).get("probe_success") == 1 and took < 1.0,
+               f"good beside a hung probe: {status} in {took:.2f} s")
+        t.join()
+
+        # Requests that are not HTTP, or too large, are refused and the connection closed.
+        for raw, code in ((b"HELO there\r\n\r\n", b"400"),
+                          (b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 +
+                           b"\r\n\r\n", b"431")):
+            with socket.create_connection(("127.0.0.1", exporter.port), timeout=5) as conn:
+                conn.sendall(raw)
+                answer = conn.recv(4096)
+                expect(answer.startswith(b"HTTP/1.1 " + code),
+                       f"{raw[:20]!r}: {answer[:60]!r}")
 
         # Two scrapes of one target at once share one probe (one connection); a third target
         # over serve.concurrency = 2 gets a 503 at once.
