@@ -185,6 +185,38 @@ std::optional<std::string> read_color(const CLI::Option* color, output_options& 
     return std::nullopt;
 }
 
+std::optional<std::string> read_log_level(const CLI::Option* opt, std::string& level) {
+    if (const auto text = given(opt)) {
+        const auto word = ascii_lowered(*text);
+        if (log_level_rank(word) >= log_level_count()) {
+            return "--log-level: " + quote_value(*text) +
+                   " is not a log level; use trace, debug, info, warn, error or off";
+        }
+        level = word;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> read_config_only(const CLI::App* sub, std::string_view command,
+                                            const CLI::Option* config, std::string& path) {
+    for (const auto& extra : remaining_words(*sub)) {
+        if (extra.size() > 1 && extra.front() == '-') {
+            return "unknown option " + quote_value(option_name(extra)) + help_hint(sub);
+        }
+        return std::string(command) +
+               " takes no arguments, only options; the targets come from --config FILE" +
+               help_hint(sub);
+    }
+    const auto given_path = given(config);
+    if (!given_path || given_path->empty()) {
+        return std::string(
+            "--config FILE is missing: the TOML file of modules and targets (see "
+            "examples/smtp-probe.toml)");
+    }
+    path = *given_path;
+    return std::nullopt;
+}
+
 // ---------------------------------------------------------------------------------------------
 // CLI11 errors and leftovers, in our words.
 

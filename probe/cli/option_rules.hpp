@@ -50,6 +50,14 @@ inline constexpr std::string_view program_name = "smtp-probe";
                                                               bool nagios_too = false);
 /// --color, the same for every command.
 [[nodiscard]] std::optional<std::string> read_color(const CLI::Option* color, output_options& out);
+/// --log-level into `level` when given (lower-cased). Returns what was wrong, if anything.
+[[nodiscard]] std::optional<std::string> read_log_level(const CLI::Option* opt, std::string& level);
+/// What a command that reads a config and takes only options (run, serve) shares: no words
+/// after it, and --config FILE into `path`. Returns what was wrong, if anything.
+[[nodiscard]] std::optional<std::string> read_config_only(const CLI::App* sub,
+                                                          std::string_view command,
+                                                          const CLI::Option* config,
+                                                          std::string& path);
 
 /// " (see smtp-probe COMMAND --help)".
 [[nodiscard]] std::string help_hint(const CLI::App* sub);

@@ -379,12 +379,8 @@ private:
 
         out.verbosity = static_cast<int>(option_count(o_.verbose));
         std::string level = "warn";
-        if (const auto text = given(o_.log_level)) {
-            level = ascii_lowered(*text);
-            if (log_level_rank(level) >= log_level_count()) {
-                return "--log-level: " + quote_value(*text) +
-                       " is not a log level; use trace, debug, info, warn, error or off";
-            }
+        if (auto problem = read_log_level(o_.log_level, level)) {
+            return problem;
         }
         // -v raises the level to info, -vv to debug, -vvv to trace; never lowers it.
         if (out.verbosity > 0) {

@@ -38,6 +38,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from monitoring_support import stop_daemon  # noqa: E402
+
 # What `smtp-probe serve` exports on /probe and /metrics, and what Prometheus adds.
 PROBE_METRICS = {
     "probe_success", "probe_duration_seconds", "probe_dns_lookup_time_seconds",
@@ -222,7 +225,7 @@ def targets_of(prometheus, config, work, expected_count):
     proc = subprocess.Popen([prometheus, f"--config.file={config}",
                              f"--storage.tsdb.path={data}",
                              f"--web.listen-address=127.0.0.1:{port}", "--log.level=warn"],
-                            stdout=log, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         last = None
@@ -241,12 +244,7 @@ def targets_of(prometheus, config, work, expected_count):
             time.sleep(0.5)
         fail(f"prometheus on {config.name}: not {expected_count} targets within 60 s: {last}")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_daemon(proc)
         log.close()
 
 

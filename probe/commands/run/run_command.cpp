@@ -266,22 +266,11 @@ std::optional<std::string> count_problem(const CLI::Option* opt, std::string_vie
 }
 
 cli_result build_run(const run_options_cli& o, const cli_environment& env) {
-    for (const auto& extra : remaining_words(*o.app)) {
-        if (extra.size() > 1 && extra.front() == '-') {
-            return fail("unknown option " + quote_value(option_name(extra)) + help_hint(o.app));
-        }
-        return fail("run takes no arguments, only options; the targets come from --config FILE" +
-                    help_hint(o.app));
-    }
     run_command cmd;
     cmd.getenv = env.getenv;
-    const auto config = given(o.config);
-    if (!config || config->empty()) {
-        return fail(
-            "--config FILE is missing: the TOML file of modules and targets (see "
-            "examples/smtp-probe.toml)");
+    if (auto problem = read_config_only(o.app, "run", o.config, cmd.config_path)) {
+        return fail(std::move(*problem));
     }
-    cmd.config_path = *config;
     if (auto problem =
             count_problem(o.concurrency, "--concurrency", 10'000, cmd.limits.concurrency)) {
         return fail(std::move(*problem));
@@ -333,13 +322,8 @@ cli_result build_run(const run_options_cli& o, const cli_environment& env) {
         return fail(std::move(*problem));
     }
     out.transcript = is_set(o.transcript);
-    if (const auto text = given(o.log_level)) {
-        const auto level = ascii_lowered(*text);
-        if (log_level_rank(level) >= log_level_count()) {
-            return fail("--log-level: " + quote_value(*text) +
-                        " is not a log level; use trace, debug, info, warn, error or off");
-        }
-        out.log_level = level;
+    if (auto problem = read_log_level(o.log_level, out.log_level)) {
+        return fail(std::move(*problem));
     }
     if (const auto user = given(o.as_user)) {
         if (auto problem = as_user_problem(*user)) {

@@ -225,22 +225,11 @@ serve_options_cli add_serve_command(CLI::App& root) {
 }
 
 cli_result build_serve(const serve_options_cli& o, const cli_environment& env) {
-    for (const auto& extra : remaining_words(*o.app)) {
-        if (extra.size() > 1 && extra.front() == '-') {
-            return fail("unknown option " + quote_value(option_name(extra)) + help_hint(o.app));
-        }
-        return fail("serve takes no arguments, only options; the targets come from --config FILE" +
-                    help_hint(o.app));
-    }
     serve_command cmd;
     cmd.getenv = env.getenv;
-    const auto config = given(o.config);
-    if (!config || config->empty()) {
-        return fail(
-            "--config FILE is missing: the TOML file of modules and targets (see "
-            "examples/smtp-probe.toml)");
+    if (auto problem = read_config_only(o.app, "serve", o.config, cmd.config_path)) {
+        return fail(std::move(*problem));
     }
-    cmd.config_path = *config;
     if (const auto listen = given(o.listen)) {
         auto endpoint = listen_endpoint(*listen, "--listen");
         if (auto* problem = std::get_if<std::string>(&endpoint)) {
@@ -250,13 +239,8 @@ cli_result build_serve(const serve_options_cli& o, const cli_environment& env) {
     }
     cmd.check_config = is_set(o.check_config);
     cmd.output.log_level = "info";
-    if (const auto text = given(o.log_level)) {
-        const auto level = ascii_lowered(*text);
-        if (log_level_rank(level) >= log_level_count()) {
-            return fail("--log-level: " + quote_value(*text) +
-                        " is not a log level; use trace, debug, info, warn, error or off");
-        }
-        cmd.output.log_level = level;
+    if (auto problem = read_log_level(o.log_level, cmd.output.log_level)) {
+        return fail(std::move(*problem));
     }
     return std::make_unique<serve_run>(std::move(cmd));
 }
