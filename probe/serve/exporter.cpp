@@ -249,9 +249,12 @@ asio::awaitable<http_answer> exporter::probe(const http_ask& ask, const request_
             co_return busy_answer("the exporter runs " + std::to_string(running_) +
                                   " probes already (serve.concurrency)");
         }
-        if (per_host_[host_key] >= sv.per_host) {
+        // An entry exists only while a probe of that host runs (allowed_targets may match
+        // names without end).
+        const auto on_host = per_host_.find(host_key);
+        if (on_host != per_host_.end() && on_host->second >= sv.per_host) {
             metrics_.count_probe(probe_request_result::busy);
-            co_return busy_answer(std::to_string(per_host_[host_key]) +
+            co_return busy_answer(std::to_string(on_host->second) +
                                   " probes of this host and port are running already "
                                   "(serve.per_host)");
         }
