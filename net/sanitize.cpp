@@ -112,6 +112,21 @@ std::string sanitize_for_display(std::string_view untrusted, std::size_t max_byt
     return out;
 }
 
+bool is_well_formed_utf8(std::string_view text) {
+    for (std::size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        const auto n = utf8_length(text, i);
+        if (n == 0) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 std::string html_escape(std::string_view text) {
     std::string out;
     out.reserve(text.size());

@@ -17,6 +17,9 @@ namespace smtp_probe {
 [[nodiscard]] std::string sanitize_for_display(std::string_view untrusted,
                                                std::size_t max_bytes = 1024);
 
+/// Whether `text` is well-formed UTF-8 (RFC 3629), by the same reading sanitize_for_display uses.
+[[nodiscard]] bool is_well_formed_utf8(std::string_view text);
+
 /// Escapes & < > " ' for HTML text and attribute values.
 [[nodiscard]] std::string html_escape(std::string_view text);
 

@@ -16,6 +16,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <list>
 
+#include "probe/report/endpoint_text.hpp"
+
 namespace smtp_probe {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -37,8 +39,7 @@ std::string peer_text(const tcp::socket& socket) {
     if (ec) {
         return "unknown";
     }
-    const auto address = ep.address().to_string();
-    return (ep.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(ep.port());
+    return endpoint_text(ep.address().to_string(), ep.port());
 }
 
 /// The answer to a request that could not be read: too large, malformed, or over a bound.

@@ -5,6 +5,7 @@
 #include "checks/port_mode.hpp"
 #include "net/ascii.hpp"
 #include "probe/cli/host_port.hpp"
+#include "probe/report/endpoint_text.hpp"
 #include "probe/report/quote_value.hpp"
 
 namespace smtp_probe {
@@ -34,11 +35,6 @@ admitted_probe named_probe(const run_config& config, const run_target& t, bool d
     out.named = &t;
     out.debug = debug;
     return out;
-}
-
-std::string host_port_text(const std::string& host, std::uint16_t port) {
-    const bool v6 = host.find(':') != std::string::npos;
-    return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
 }  // namespace
@@ -163,7 +159,7 @@ std::variant<admitted_probe, probe_refusal> admit_probe(const run_config& config
     unlisted.module = module->name;
     admitted_probe out;
     out.request = request_for_target(config, unlisted);
-    out.target = host_port_text(hp.host, resolved.port);
+    out.target = endpoint_text(hp.host, resolved.port);
     out.module = module->name;
     out.debug = debug;
     return out;

@@ -1,8 +1,8 @@
 #include "probe/serve/query_string.hpp"
 
 #include <algorithm>
-#include <cstdint>
 
+#include "net/sanitize.hpp"
 #include "probe/report/quote_value.hpp"
 
 namespace smtp_probe {
@@ -26,48 +26,6 @@ int hex_value(char c) {
         return c - 'A' + 10;
     }
     return -1;
-}
-
-/// Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates).
-bool is_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t extra = 0;
-        std::uint32_t code = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xc2 && c <= 0xdf) {
-            extra = 1;
-            code = c & 0x1fU;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            extra = 2;
-            code = c & 0x0fU;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            extra = 3;
-            code = c & 0x07U;
-        } else {
-            return false;
-        }
-        if (i + extra >= s.size()) {
-            return false;
-        }
-        for (std::size_t k = 1; k <= extra; ++k) {
-            const auto next = static_cast<unsigned char>(s[i + k]);
-            if ((next & 0xc0U) != 0x80U) {
-                return false;
-            }
-            code = (code << 6U) | (next & 0x3fU);
-        }
-        if ((extra == 2 && (code < 0x800 || (code >= 0xd800 && code <= 0xdfff))) ||
-            (extra == 3 && (code < 0x10000 || code > 0x10ffff))) {
-            return false;
-        }
-        i += extra + 1;
-    }
-    return true;
 }
 
 /// `text` percent-decoded ('+' as a space when `plus_is_space`), or nothing when an escape is
@@ -97,7 +55,7 @@ std::optional<std::string> decoded(std::string_view text, bool plus_is_space) {
         }
         out.push_back(c);
     }
-    if (!is_utf8(out)) {
+    if (!is_well_formed_utf8(out)) {
         return std::nullopt;
     }
     return out;

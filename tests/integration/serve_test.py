@@ -26,8 +26,11 @@ from serve_support import Exporter, SilentServer, get, samples  # noqa: E402
 
 
 def config_text(env, secret, slow_port, extra_targets=""):
-    lab = (f"user = {toml_string(env['user'])}\npassword_file = {toml_string(str(secret))}\n"
-           f"ca_file = {toml_string(env['ca_file'])}\ndns_server = {toml_string(env['dns'])}\n")
+    trust = f"ca_file = {toml_string(env['ca_file'])}\ndns_server = {toml_string(env['dns'])}\n"
+
+    def login(password_file):
+        return (f"user = {toml_string(env['user'])}\n"
+                f"password_file = {toml_string(str(password_file))}\n{trust}")
     ports = env["listeners"]
     return f"""[serve]
 allowed_targets = ["127.0.0.0/8"]
@@ -37,20 +40,14 @@ per_host = 2
 
 [modules.lab]
 ssl_type = "tls"
-{lab}
+{login(secret)}
 [modules.wrong]
 ssl_type = "tls"
-user = {toml_string(env['user'])}
-password_file = {toml_string(str(secret.parent / 'wrong.pass'))}
-ca_file = {toml_string(env['ca_file'])}
-dns_server = {toml_string(env['dns'])}
-
+{login(secret.parent / 'wrong.pass')}
 [modules.anon]
 security = "auto"
 no_rcpt = true
-ca_file = {toml_string(env['ca_file'])}
-dns_server = {toml_string(env['dns'])}
-
+{trust}
 [modules.slow]
 security = "none"
 no_rcpt = true

@@ -103,3 +103,15 @@ TEST_CASE("html_escape") {
     CHECK(html_escape("中文 plain") == "中文 plain");
     CHECK(html_escape("") == "");
 }
+
+TEST_CASE("well-formed UTF-8, as sanitize_for_display reads it") {
+    CHECK(is_well_formed_utf8(""));
+    CHECK(is_well_formed_utf8("plain ASCII"));
+    CHECK(is_well_formed_utf8("\xe4\xb8\xad\xe6\x96\x87"));  // 中文
+    CHECK(is_well_formed_utf8("\xf0\x9f\x93\xa7"));          // U+1F4E7
+    CHECK_FALSE(is_well_formed_utf8("\xff"));
+    CHECK_FALSE(is_well_formed_utf8("\xc0\xaf"));          // overlong '/'
+    CHECK_FALSE(is_well_formed_utf8("\xed\xa0\x80"));      // a surrogate
+    CHECK_FALSE(is_well_formed_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+    CHECK_FALSE(is_well_formed_utf8("ok\xe4\xb8"));        // cut short
+}

@@ -19,6 +19,7 @@
 #include "probe/cli/option_rules.hpp"
 #include "probe/commands/command.hpp"
 #include "probe/config/run_config.hpp"
+#include "probe/report/endpoint_text.hpp"
 #include "probe/report/quote_value.hpp"
 #include "probe/runtime/runtime.hpp"
 #include "probe/serve/exporter.hpp"
@@ -56,8 +57,7 @@ std::variant<tcp::endpoint, std::string> listen_endpoint(const std::string& text
 }
 
 std::string endpoint_text(const tcp::endpoint& ep) {
-    const auto a = ep.address().to_string();
-    return (ep.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(ep.port());
+    return smtp_probe::endpoint_text(ep.address().to_string(), ep.port());
 }
 
 class serve_run final : public command_with<serve_command> {
